@@ -128,3 +128,51 @@ export function redactCredentials(text: string): string {
       "$1***",
     );
 }
+
+/** How serious a {@link Diagnostic} is: errors are fatal, warnings only with `--strict`. */
+export type Severity = "error" | "warning";
+
+/**
+ * One finding of a validator, at a place in a skill's files.
+ *
+ * @example
+ * ```ts
+ * import { formatDiagnostic, type Diagnostic } from "./mod.ts";
+ * const d: Diagnostic = {
+ *   severity: "error", rule: "version-semver", file: "skill.toml", line: 4, column: 11,
+ *   message: 'version "1.0" is not semver', hint: 'write three numbers, e.g. version = "1.0.0"',
+ * };
+ * if (!formatDiagnostic(d).startsWith("skill.toml:4:11: error[version-semver]")) throw new Error();
+ * ```
+ */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable rule name, e.g. `version-semver`, `unknown-key`. */
+  rule: string;
+  /** What is wrong, naming the value. */
+  message: string;
+  /** Path of the file, relative to the skill folder (`skill.toml`, `recipes/x.yaml`). */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+  /** 1-based column, when known. */
+  column?: number;
+  /** What to do about it. */
+  hint?: string;
+}
+
+/**
+ * `file:line:col: severity[rule]: message`, then an indented hint line.
+ *
+ * @example
+ * ```ts
+ * import { formatDiagnostic } from "./mod.ts";
+ * const text = formatDiagnostic({ severity: "warning", rule: "unknown-key", file: "SKILL.md", line: 2, column: 1, message: "unknown key" });
+ * if (text !== "SKILL.md:2:1: warning[unknown-key]: unknown key") throw new Error(text);
+ * ```
+ */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`;
+  const head = `${where}: ${d.severity}[${d.rule}]: ${d.message}`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
