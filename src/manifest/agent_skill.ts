@@ -180,7 +180,9 @@ export function parseAgentSkill(
       report("error", "wrong-type", positionOf(key), `${key}: ${issue.message}`);
     }
   }
-  if (diagnostics.some((d) => d.severity === "error") || !parsed.success) return { diagnostics };
+  if (diagnostics.some((d) => d.severity === "error") || !parsed.success) {
+    return { diagnostics, id: typeof name === "string" ? `custom.${name}` : undefined };
+  }
 
   const front = parsed.data;
   const metadata = front.metadata ?? {};

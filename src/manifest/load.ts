@@ -109,7 +109,7 @@ export async function validateSkillFolder(
   return {
     path,
     ok,
-    id: parsed.manifest?.id,
+    id: parsed.manifest?.id ?? parsed.id,
     skill: ok ? skill : undefined,
     diagnostics,
     errors,

@@ -15,6 +15,8 @@ export interface ManifestParse {
   manifest?: SkillManifest;
   /** Errors and warnings, each with file, line and column. */
   diagnostics: Diagnostic[];
+  /** The declared id, even when the manifest has errors (for reports). */
+  id?: string;
 }
 
 /** Options for {@link parseManifest}. */
@@ -92,7 +94,12 @@ export async function parseManifest(
   if (document) checkSemantics(document, options, findings);
   const diagnostics = await locateFindings(source, file, findings);
   const hasError = diagnostics.some((d) => d.severity === "error");
-  return { manifest: document && !hasError ? resolve(document) : undefined, diagnostics };
+  const declared = (raw.skill as Record<string, unknown> | undefined)?.id;
+  return {
+    manifest: document && !hasError ? resolve(document) : undefined,
+    diagnostics,
+    id: typeof declared === "string" ? declared : undefined,
+  };
 }
 
 /** Parses against the strict schema, turning unknown keys into warnings. */
