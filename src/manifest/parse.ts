@@ -288,7 +288,14 @@ function checkSemantics(doc: SkillToml, options: ParseManifestOptions, findings:
       "version",
     ];
     if (!ID_PATTERN.test(depId)) {
-      error("dependency-id", ["dependencies", depId], `dependency "${depId}" is not a skill id`);
+      findings.push({
+        severity: "error",
+        rule: "dependency-id",
+        path: ["dependencies", depId],
+        at: "key",
+        message: `dependency "${depId}" is not a skill id`,
+        hint: 'name it by id, e.g. "tool.jq" = "1.0"',
+      });
     }
     if (parseVersionRange(range) === null) {
       error(
