@@ -370,7 +370,7 @@ function classifyFiles(manifest: SkillManifest, files: readonly string[]) {
       recipeFiles: [] as string[],
     };
   }
-  const isRecipe = picomatch(manifest.recipes.files, { dot: false });
+  const isRecipe = recipeMatcher(manifest.recipes.files);
   return {
     contextFile: files.includes(CONTEXT_FILE) ? CONTEXT_FILE : undefined,
     knowledgeFiles: files.filter((f) =>
@@ -378,6 +378,19 @@ function classifyFiles(manifest: SkillManifest, files: readonly string[]) {
     ),
     recipeFiles: files.filter((f) => isRecipe(f)),
   };
+}
+
+// Compiling a glob costs as much as parsing a whole manifest (measured by
+// bench/manifest_bench.ts), and nearly every skill uses the default glob.
+const matchers = new Map<string, (path: string) => boolean>();
+function recipeMatcher(globs: readonly string[]): (path: string) => boolean {
+  const key = globs.join("\0");
+  const cached = matchers.get(key);
+  if (cached) return cached;
+  if (matchers.size > 256) matchers.clear();
+  const matcher = picomatch([...globs], { dot: false });
+  matchers.set(key, matcher);
+  return matcher;
 }
 
 async function realDirectory(path: string): Promise<string> {

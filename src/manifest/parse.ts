@@ -3,7 +3,7 @@ import * as semver from "semver";
 import type { z } from "zod";
 import type { Diagnostic } from "../errors/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
-import { CapabilitiesSchema } from "../capability/schema.ts";
+import { type Capabilities, CapabilitiesSchema, noCapabilities } from "../capability/schema.ts";
 import { type SkillToml, SkillTomlSchema } from "./schema.ts";
 import { API_VERSION, NAMESPACES, type SkillManifest } from "./model.ts";
 import { parseVersionRange } from "./version_range.ts";
@@ -343,7 +343,8 @@ function checkSemantics(doc: SkillToml, options: ParseManifestOptions, findings:
 
 /** Turns the raw document into the resolved model. */
 function resolve(doc: SkillToml): SkillManifest {
-  const caps = CapabilitiesSchema.parse(doc.capabilities ?? {});
+  // The strict table schema already applied the capability defaults.
+  const caps: Capabilities = doc.capabilities ?? noCapabilities();
   return {
     format: "skill.toml",
     id: doc.skill.id,
