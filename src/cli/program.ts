@@ -6,6 +6,12 @@ import { Output } from "./output.ts";
 import { reportError } from "./report.ts";
 import { validateCommand } from "./commands/skill_validate.ts";
 import { initCommand } from "./commands/skill_init.ts";
+import { listCommand } from "./commands/skill_list.ts";
+import { infoCommand } from "./commands/skill_info.ts";
+import { addCommand } from "./commands/skill_add.ts";
+import { removeCommand } from "./commands/skill_remove.ts";
+import { enableCommands } from "./commands/skill_enable.ts";
+import { verifyCommand } from "./commands/skill_verify.ts";
 
 /** Builds the `caro` command tree. */
 export function buildProgram(): Command {
@@ -23,6 +29,10 @@ export function buildProgram(): Command {
   const skill = new Command("skill").description("Install, check and manage skills");
   skill.addCommand(validateCommand(ctx));
   skill.addCommand(initCommand(ctx));
+  for (const command of [listCommand, infoCommand, addCommand, removeCommand, verifyCommand]) {
+    skill.addCommand(command(ctx));
+  }
+  for (const command of enableCommands(ctx)) skill.addCommand(command);
   program.addCommand(skill);
 
   for (const command of [program, skill, ...skill.commands]) {

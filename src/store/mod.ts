@@ -1,6 +1,47 @@
 /**
- * The skill store: `$CARO_HOME`, installed skills and the bundled `core.*` skills.
+ * The skill store: `$CARO_HOME` (SPEC §4), installed skills under `skills/`,
+ * the bundled `core.*` skills, the `skills.json` index and the kill-safe
+ * install, remove, enable and verify operations.
+ *
+ * - {@link SkillStore}: the operations the CLI calls.
+ * - {@link SkillLoader}: skill folders loaded into memory.
+ * - {@link SkillIndexEntrySchema} / {@link SkillIndexEntry}: what the index
+ *   holds per skill, enough to list and to match prompts without opening skills.
+ * - {@link parseSkillsFilter}: the global `--skills` option as a predicate.
+ * - {@link CaroHome}: the paths of a home.
+ *
+ * @example
+ * ```ts
+ * import { parseSkillsFilter, SkillStore } from "./mod.ts";
+ * const root = await Deno.makeTempDir();
+ * const store = await SkillStore.open(`${root}/home`);
+ * const use = parseSkillsFilter("!core.posix");
+ * const usable = (await store.list()).filter((s) => s.enabled && use(s.id));
+ * if (usable.some((s) => s.id === "core.posix")) throw new Error();
+ * await Deno.remove(root, { recursive: true });
+ * ```
  *
  * @module
  */
 export { bundledSkillsDir, isBundledPath } from "./bundled.ts";
+export { CaroHome } from "./home.ts";
+export { parseSkillsFilter, type SkillFilter } from "./filter.ts";
+export {
+  type SkillIndexData,
+  type SkillIndexEntry,
+  SkillIndexEntrySchema,
+  SkillIndexSchema,
+} from "./index_schema.ts";
+export {
+  ALWAYS_ENABLED,
+  type InstallOptions,
+  type InstallResult,
+  type RemoveResult,
+  type SkillInfo,
+  SkillStore,
+  type StoreOptions,
+  unknownSkill,
+  type VerifiedSkill,
+  type VerifyReport,
+} from "./store.ts";
+export { SkillLoader } from "./loader.ts";

@@ -1,0 +1,205 @@
+/**
+ * Kill-safe state changes: the state lock, atomic file writes and the journal.
+ *
+ * Every change to `skills/`, `skills.lock` and `skills.json` happens under the
+ * exclusive lock on `$CARO_HOME/.lock` and in this order:
+ *
+ * 1. `journal.json` is written (temp + rename) with the whole new text of the
+ *    lock and the index, and the folder renames about to happen;
+ * 2. the old `skills/<id>` is renamed into `trash/`, the staged tree into
+ *    `skills/<id>`;
+ * 3. `skills.lock` and `skills.json` are written (temp + rename);
+ * 4. the journal is deleted, then trash and staging.
+ *
+ * A process killed anywhere leaves either no journal (old or new state, both
+ * whole) or a journal, which the next command replays: when the renames of
+ * step 2 happened it writes step 3 again, otherwise it puts the old folder back
+ * and forgets the journal.
+ *
+ * @module
+ */
+import type { CaroHome } from "./home.ts";
+
+/** What a journal records: the state after the change, and the folder moves. */
+export interface Journal {
+  op: "install" | "remove" | "update";
+  /** The skill whose folder moves (install, remove). */
+  id?: string;
+  /** The staged tree renamed to `skills/<id>` (install). */
+  staged?: string;
+  /** Where the old `skills/<id>` goes (install over an old version, remove). */
+  aside?: string;
+  /** The whole new `skills.lock` text. */
+  lockText: string;
+  /** The whole new `skills.json` text. */
+  indexText: string;
+}
+
+/**
+ * Runs `fn` holding the exclusive state lock; other caro processes wait.
+ * The lock is released by the kernel if the process dies.
+ */
+export async function withStateLock<T>(home: CaroHome, fn: () => Promise<T>): Promise<T> {
+  const file = await Deno.open(home.stateLockFile, { create: true, write: true });
+  try {
+    await file.lock(true);
+    return await fn();
+  } finally {
+    // Closing the file releases the lock.
+    file.close();
+  }
+}
+
+/**
+ * Writes `text` to `path` atomically: a temp file in the same folder, then
+ * rename. Skips the write when the file already holds exactly `text`.
+ * @returns whether the file was written
+ */
+export async function writeFileAtomic(path: string, text: string): Promise<boolean> {
+  const current = await readTextOrNull(path);
+  if (current === text) return false;
+  const slash = path.lastIndexOf("/");
+  const temp = `${path.slice(0, slash)}/.${path.slice(slash + 1)}.${randomTag()}.tmp`;
+  try {
+    await Deno.writeTextFile(temp, text);
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await removeIfExists(temp);
+    throw error;
+  }
+  return true;
+}
+
+/** Replays or undoes an interrupted change; call under the state lock. */
+export async function recoverJournal(home: CaroHome): Promise<"none" | "replayed" | "undone"> {
+  const text = await readTextOrNull(home.journalFile);
+  if (text === null) return "none";
+  const journal = JSON.parse(text) as Journal;
+  const target = journal.id ? home.skillDir(journal.id) : undefined;
+  let isDone: boolean;
+  if (journal.op === "install") isDone = !(await exists(journal.staged!));
+  else if (journal.op === "remove") isDone = !(await exists(target!));
+  else isDone = true;
+  if (isDone) {
+    await writeFileAtomic(home.lockFile, journal.lockText);
+    await writeFileAtomic(home.indexFile, journal.indexText);
+  } else if (journal.aside && target && !(await exists(target)) && await exists(journal.aside)) {
+    await Deno.rename(journal.aside, target);
+  }
+  await Deno.remove(home.journalFile);
+  return isDone ? "replayed" : "undone";
+}
+
+/**
+ * Applies a change kill-safely (see the module doc): journal, renames, state
+ * files, then clean-up. Call under the state lock.
+ */
+export async function commitChange(home: CaroHome, journal: Journal): Promise<void> {
+  await writeFileAtomic(home.journalFile, JSON.stringify(journal));
+  const target = journal.id ? home.skillDir(journal.id) : undefined;
+  if (journal.aside && target && await exists(target)) await Deno.rename(target, journal.aside);
+  if (journal.op === "install") await Deno.rename(journal.staged!, target!);
+  await writeFileAtomic(home.lockFile, journal.lockText);
+  await writeFileAtomic(home.indexFile, journal.indexText);
+  await Deno.remove(home.journalFile);
+  if (journal.aside) await removeIfExists(journal.aside);
+}
+
+/**
+ * Deletes what interrupted commands left behind: trash, temp files, and
+ * staging folders of processes that are gone. Call under the state lock.
+ * @returns the paths removed
+ */
+export async function removeLeftovers(home: CaroHome): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of await readDirOrEmpty(home.trashDir)) {
+    await removeIfExists(`${home.trashDir}/${entry.name}`);
+    removed.push(`${home.trashDir}/${entry.name}`);
+  }
+  for (const entry of await readDirOrEmpty(home.stagingDir)) {
+    const path = `${home.stagingDir}/${entry.name}`;
+    // Staging happens outside the lock, so only folders of dead processes go.
+    if (await isOwnerAlive(entry.name, path)) continue;
+    await removeIfExists(path);
+    removed.push(path);
+  }
+  for (const dir of [home.root, home.hashesDir]) {
+    for (const entry of await readDirOrEmpty(dir)) {
+      if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(".tmp")) {
+        await removeIfExists(`${dir}/${entry.name}`);
+        removed.push(`${dir}/${entry.name}`);
+      }
+    }
+  }
+  return removed;
+}
+
+/** A fresh staging folder `staging/<pid>-<random>/` owned by this process. */
+export async function makeStagingDir(home: CaroHome): Promise<string> {
+  await Deno.mkdir(home.stagingDir, { recursive: true });
+  const path = `${home.stagingDir}/${Deno.pid}-${randomTag()}`;
+  await Deno.mkdir(path);
+  return path;
+}
+
+/** A fresh path in `trash/` for a folder moved aside. */
+export function trashPath(home: CaroHome, id: string): string {
+  return `${home.trashDir}/${id}-${Deno.pid}-${randomTag()}`;
+}
+
+async function isOwnerAlive(name: string, path: string): Promise<boolean> {
+  const pid = Number(name.split("-")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === Deno.pid) return true;
+  if (await exists("/proc/self")) return await exists(`/proc/${pid}`);
+  // Without /proc (macOS) a staging folder untouched for an hour is abandoned.
+  const info = await Deno.stat(path);
+  return (info.mtime?.getTime() ?? 0) > Date.now() - 3600_000;
+}
+
+/** Random hex for unique temp names. */
+export function randomTag(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Whether a path exists (without following a final symlink). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** A file's text, or null when it does not exist. */
+export async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** Removes a file or folder tree; a missing one is fine. */
+export async function removeIfExists(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** The entries of a folder, or none when it does not exist. */
+export async function readDirOrEmpty(path: string): Promise<Deno.DirEntry[]> {
+  const entries: Deno.DirEntry[] = [];
+  try {
+    for await (const entry of Deno.readDir(path)) entries.push(entry);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return entries;
+}
