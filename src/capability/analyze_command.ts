@@ -1,0 +1,397 @@
+/**
+ * Static analysis of a shell command line: every program it would run and
+ * every file it redirects to, or the reasons it cannot be analysed.
+ *
+ * @module
+ */
+import { loadShellParser, type ShellNode, type ShellParser } from "./_shell_parser.ts";
+import {
+  dangerousVariable,
+  type Judge,
+  programName,
+  type ProgramKind,
+  ruleFor,
+  type Word,
+} from "./_program_rules.ts";
+
+export type { ProgramKind, Word };
+
+/** One program a command line would run. */
+export interface ProgramUse {
+  /** The program's name: the basename of what is written, unquoted. */
+  name: string;
+  /** The command name as the line spells it after unquoting (`/bin/rm`). */
+  written: string;
+  /** Its arguments; null where computed at run time. */
+  args: Word[];
+  /** How it is reached (`sudo`, `bash -c`, `find -exec`, `git core.pager`), or null. */
+  via: string | null;
+  /** `program` must pass the allowlist; `builtin` and `wrapper` need not. */
+  kind: ProgramKind;
+}
+
+/** A file the line would open: a redirection, or a file an escape writes (`sed w`). */
+export interface FileAccess {
+  /** The path as written (with `~` and `$CARO_*` unexpanded), null when computed. */
+  path: string | null;
+  /** The source text it came from. */
+  written: string;
+  /** Whether the file is written (`>`, `>>`, `&>`, `<>`) rather than read (`<`). */
+  write: boolean;
+  /** What opens it, or null for a redirection of the line itself. */
+  via: string | null;
+}
+
+/** The result of {@link analyzeCommand}. */
+export interface CommandAnalysis {
+  /** Every program the line would run, nested ones included, in source order. */
+  programs: ProgramUse[];
+  /** Every file redirection and file an escape opens. */
+  files: FileAccess[];
+  /** Why the line cannot be analysed statically; empty when it can. */
+  problems: string[];
+}
+
+/** Deepest nesting of strings parsed as shell (`bash -c "sh -c '…'"`). */
+const MAX_DEPTH = 8;
+/** Longest line analysed; longer ones are refused rather than parsed. */
+const MAX_LENGTH = 64 * 1024;
+/** Variables a redirection target may use: the path rules expand them. */
+const PATH_VARIABLES = /^\$\{?(CARO_PROJECT_ROOT|CARO_CACHE|HOME)\}?$/;
+
+/**
+ * Finds every program a shell line would run (pipelines, lists, subshells,
+ * substitutions, here-docs fed to shells, `-c` strings, wrappers such as
+ * `sudo`/`env`/`xargs`/`find -exec`, and GTFOBins escapes such as `git -c
+ * core.pager=`), the files it redirects to, and anything that cannot be
+ * decided statically. Loads the bash grammar on first use.
+ *
+ * @param command The command line, as a shell would receive it.
+ * @returns Programs, file accesses and problems; the line is safe to judge only when `problems` is empty.
+ *
+ * @example
+ * ```ts
+ * import { analyzeCommand } from "./analyze_command.ts";
+ * // Loading the grammar reads its .wasm from the npm cache, which needs --allow-read.
+ * if ((await Deno.permissions.query({ name: "read" })).state === "granted") {
+ *   const a = await analyzeCommand("sudo \\rm -rf / | aws s3 ls > out.txt; eval $x");
+ *   const names = a.programs.map((p) => p.name).join();
+ *   if (names !== "sudo,rm,aws,eval") throw new Error(names);
+ *   if (a.files[0].path !== "out.txt" || !a.files[0].write) throw new Error();
+ *   if (!a.problems[0].startsWith("eval")) throw new Error(a.problems[0]);
+ * }
+ * ```
+ */
+export async function analyzeCommand(command: string): Promise<CommandAnalysis> {
+  const parser = await loadShellParser();
+  const analysis = new Analysis(parser);
+  if (command.length > MAX_LENGTH) {
+    analysis.problem(`the line is longer than ${MAX_LENGTH} characters`);
+  } else analysis.source(command, null);
+  analysis.finish();
+  return { programs: analysis.programs, files: analysis.files, problems: analysis.problems };
+}
+
+/** Walks parse trees and implements the {@link Judge} the program rules report to. */
+class Analysis implements Judge {
+  readonly programs: ProgramUse[] = [];
+  readonly files: FileAccess[] = [];
+  readonly problems: string[] = [];
+  stdin: Word | undefined = undefined;
+  #depth = 0;
+  #via: string | null = null;
+
+  constructor(readonly parser: ShellParser) {}
+
+  problem(reason: string): void {
+    const text = this.#via && !reason.includes(this.#via) ? `${reason} (in ${this.#via})` : reason;
+    if (!this.problems.includes(text)) this.problems.push(text);
+  }
+
+  access(path: Word, write: boolean, via: string): void {
+    this.files.push({ path, written: path ?? "(computed)", write, via });
+  }
+
+  assign(name: string, value: Word): void {
+    const danger = dangerousVariable(name);
+    if (danger) this.problem(danger);
+    if (value !== null && /\$\(|`/.test(value)) {
+      this.problem(
+        `${name} holds shell code, which arithmetic or prompt expansion would run`,
+      );
+    }
+  }
+
+  /** Parses `text` and walks it; `via` names what runs it. */
+  source(text: string, via: string | null): void {
+    if (this.#depth >= MAX_DEPTH) {
+      this.problem(`commands are nested more than ${MAX_DEPTH} levels deep`);
+      return;
+    }
+    const tree = this.parser.parse(text);
+    const savedVia = this.#via;
+    this.#depth++;
+    this.#via = via;
+    try {
+      const root = tree.rootNode;
+      if (root.hasError) {
+        this.problem(`${via ? `${via}: ` : ""}the line does not parse as shell${near(root)}`);
+        return;
+      }
+      this.#walk(root);
+    } finally {
+      this.#depth--;
+      this.#via = savedVia;
+      tree.delete();
+    }
+  }
+
+  script(text: Word, via: string): void {
+    if (text === null) this.problem(`${via} runs a command computed at run time`);
+    else this.source(text, via);
+  }
+
+  words(text: string): Word[] | null {
+    const tree = this.parser.parse(text);
+    try {
+      const root = tree.rootNode;
+      const only = root.namedChildren;
+      if (root.hasError || only.length !== 1 || only[0]?.type !== "command") return null;
+      const command = only[0];
+      const name = command.childForFieldName("name");
+      if (!name || command.namedChildren.some((c) => c?.type === "variable_assignment")) {
+        return null;
+      }
+      return [name, ...command.childrenForFieldName("argument")].map((n) => staticValue(n));
+    } finally {
+      tree.delete();
+    }
+  }
+
+  run(argv: Word[], via: string, stdin?: Word): void {
+    const written = argv[0];
+    if (written === undefined) return;
+    const label = this.#via ? `${this.#via} > ${via}` : via;
+    if (written === null) {
+      this.problem(`the command name run by ${label} is computed at run time`);
+      return;
+    }
+    this.#program(written, argv.slice(1), label, stdin);
+  }
+
+  #program(written: string, args: Word[], via: string | null, stdin: Word | undefined): void {
+    const name = programName(written);
+    if (name === null) {
+      this.problem(`the command name ${JSON.stringify(written)} is a pattern expanded at run time`);
+      return;
+    }
+    const use: ProgramUse = { name, written, args, via, kind: "program" };
+    this.programs.push(use);
+    const rule = ruleFor(name);
+    if (!rule) return;
+    const saved = this.stdin;
+    this.stdin = stdin;
+    try {
+      use.kind = rule(args, this, name);
+    } finally {
+      this.stdin = saved;
+    }
+  }
+
+  /** Cross-line checks once every program and file is known. */
+  finish(): void {
+    // After cd/pushd/popd a relative target no longer means the checked path.
+    const moves = this.programs.find((p) => ["cd", "pushd", "popd"].includes(p.name));
+    if (!moves) return;
+    for (const file of this.files) {
+      if (file.path !== null && !/^[/~$]/.test(file.path)) {
+        this.problem(`the relative path ${file.path} is opened after ${moves.name} changed folder`);
+      }
+    }
+  }
+
+  #walk(node: ShellNode): void {
+    switch (node.type) {
+      case "command":
+        this.#command(node);
+        break;
+      case "file_redirect":
+        this.#redirect(node);
+        break;
+      case "variable_assignment": {
+        const name = node.childForFieldName("name")?.text ?? "";
+        const value = node.childForFieldName("value");
+        this.assign(name, value ? staticValue(value) : "");
+        break;
+      }
+      case "expansion":
+        if (/@P\}$/.test(node.text)) {
+          this.problem(`${node.text}: @P expansion runs command substitutions held in a variable`);
+        }
+        break;
+    }
+    for (const child of node.namedChildren) if (child) this.#walk(child);
+  }
+
+  #command(node: ShellNode): void {
+    const nameNode = node.childForFieldName("name");
+    if (!nameNode) return;
+    const written = staticValue(nameNode);
+    if (written === null) {
+      this.problem(`the command name ${nameNode.text} is computed at run time`);
+      return;
+    }
+    const args = node.childrenForFieldName("argument").map((n) => staticValue(n));
+    this.#program(written, args, this.#via, stdinOf(node));
+  }
+
+  #redirect(node: ShellNode): void {
+    const op = redirectOperator(node);
+    const dest = node.childForFieldName("destination");
+    if (!dest) return;
+    // `2>&1`, `>&-`: duplicating or closing a descriptor opens no file.
+    if ((op === ">&" || op === "<&") && (dest.type === "number" || dest.text === "-")) return;
+    this.files.push({ path: pathValue(dest), written: dest.text, write: op !== "<", via: this.#via });
+  }
+}
+
+/** The operator of a redirection: `>`, `>>`, `<`, `&>`, `>&`, `<>`, … */
+function redirectOperator(node: ShellNode): string {
+  let op = "";
+  for (const child of node.children) if (child && !child.isNamed) op += child.text;
+  return op;
+}
+
+/** ` near "…"` pointing at the first error node, for the reason text. */
+function near(root: ShellNode): string {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "ERROR" || node.isMissing) {
+      return ` near ${JSON.stringify(node.text.slice(0, 40) || node.type)}`;
+    }
+    for (const child of [...node.children].reverse()) if (child) stack.push(child);
+  }
+  return "";
+}
+
+/** What a command reads on stdin: a here-doc or here-string, null if computed, else undefined. */
+function stdinOf(command: ShellNode): Word | undefined {
+  const redirects = [...command.childrenForFieldName("redirect")];
+  const parent = command.parent;
+  if (
+    parent?.type === "redirected_statement" &&
+    parent.childForFieldName("body")?.startIndex === command.startIndex
+  ) {
+    redirects.push(...parent.childrenForFieldName("redirect"));
+  }
+  let stdin: Word | undefined = undefined;
+  for (const r of redirects) {
+    if (r.type === "heredoc_redirect") stdin = heredocText(r);
+    else if (r.type === "herestring_redirect") {
+      const value = r.namedChildren[0];
+      stdin = value ? staticValue(value) : null;
+    } else if (r.type === "file_redirect" && redirectOperator(r) === "<") {
+      const fd = r.childForFieldName("descriptor")?.text ?? "0";
+      if (fd === "0") stdin = null;
+    }
+  }
+  return stdin;
+}
+
+function heredocText(redirect: ShellNode): Word {
+  const start = redirect.namedChildren.find((c) => c?.type === "heredoc_start");
+  const body = redirect.namedChildren.find((c) => c?.type === "heredoc_body");
+  if (!body) return "";
+  const quoted = start ? /['"\\]/.test(start.text) : false;
+  // An unquoted here-doc expands $… and `…`: its text is known only without them.
+  if (!quoted && body.namedChildren.length > 0) return null;
+  return body.text;
+}
+
+/** The value of a word when it is static (quotes and escapes removed), else null. */
+function staticValue(node: ShellNode): Word {
+  switch (node.type) {
+    case "word":
+      return node.text.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
+    case "number":
+      return node.text;
+    case "raw_string":
+      return node.text.slice(1, -1);
+    case "string":
+    case "translated_string": {
+      const text = node.type === "string" ? node.text : node.text.slice(1);
+      if (node.namedChildren.some((c) => c?.type !== "string_content")) return null;
+      return text.slice(1, -1).replace(/\\\n/g, "").replace(/\\([\\"$`])/g, "$1");
+    }
+    case "ansi_c_string":
+      return decodeAnsiC(node.text.slice(2, -1));
+    case "command_name":
+    case "concatenation": {
+      let out = "";
+      for (const child of node.namedChildren) {
+        const value = child ? staticValue(child) : null;
+        if (value === null) return null;
+        out += value;
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Like {@link staticValue}, keeping `$CARO_PROJECT_ROOT`, `$CARO_CACHE`, `$HOME` for the path rules. */
+function pathValue(node: ShellNode): Word {
+  if ((node.type === "simple_expansion" || node.type === "expansion") && PATH_VARIABLES.test(node.text)) {
+    return node.text;
+  }
+  if (node.type === "string" || node.type === "concatenation") {
+    let out = "";
+    let covered = 0;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const value = child.type === "string_content"
+        ? child.text.replace(/\\([\\"$`])/g, "$1")
+        : pathValue(child);
+      if (value === null) return null;
+      out += value;
+      covered += child.text.length;
+    }
+    const quotes = node.type === "string" ? 2 : 0;
+    return covered + quotes === node.text.length ? out : staticValue(node);
+  }
+  return staticValue(node);
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  E: "\x1b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  "?": "?",
+};
+
+/** Decodes the body of a `$'…'` string as bash does. */
+function decodeAnsiC(body: string): string {
+  return body.replace(
+    /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs,
+    (_m, e: string) => {
+      if (e[0] === "x" && e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16));
+      if ((e[0] === "u" || e[0] === "U") && e.length > 1) {
+        return String.fromCodePoint(parseInt(e.slice(1), 16));
+      }
+      if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
+      if (e[0] === "c" && e.length > 1) return String.fromCharCode(e.charCodeAt(1) & 0x1f);
+      return SIMPLE_ESCAPES[e] ?? `\\${e}`;
+    },
+  );
+}
