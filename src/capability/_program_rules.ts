@@ -38,6 +38,15 @@ export interface Judge {
 
 type Rule = (args: Word[], judge: Judge, name: string) => ProgramKind;
 
+/**
+ * Builtins that take variable names and evaluate an array subscript in them
+ * (`read 'a[$(cmd)]'` runs cmd): a literal holding code is refused.
+ */
+const NAME_EVALUATING_BUILTINS: ReadonlySet<string> = new Set([
+  "read", "mapfile", "readarray", "printf", "declare", "typeset", "local", "export", "readonly",
+  "unset", "let", "test", "[", "[[", "getopts", "wait",
+]);
+
 /** Builtins that run no program and touch no file by themselves. */
 export const SAFE_BUILTINS: ReadonlySet<string> = new Set([
   "cd", "echo", "printf", "true", "false", "test", "[", "[[", "pwd", ":", "read", "mapfile",
@@ -89,6 +98,7 @@ export function ruleFor(name: string): Rule | undefined {
   const rule = RULES.get(lower);
   if (rule) return rule;
   if (INTERPRETER.test(lower)) return interpreter;
+  if (NAME_EVALUATING_BUILTINS.has(name)) return nameEvaluating;
   if (SAFE_BUILTINS.has(name)) return () => "builtin";
   return undefined;
 }
@@ -336,6 +346,35 @@ const hashBuiltin: Rule = (args, judge, name) => {
     judge.problem(`${name} -p makes a name run another program`);
   }
   return "builtin";
+};
+
+/** True when a literal word holds shell code that a later evaluation would run. */
+export function holdsCode(word: Word): boolean {
+  return word !== null && /\$\(|`/.test(word);
+}
+
+const nameEvaluating: Rule = (args, judge, name) => {
+  if (args.some(holdsCode)) {
+    judge.problem(`${name} is given shell code in a literal, which it may evaluate as a subscript`);
+  }
+  if (name === "mapfile" || name === "readarray") {
+    const scan = scanOptions(args, judge, name, "dnOsuCct");
+    const callback = scan ? first(scan, "-C") : undefined;
+    if (callback !== undefined) judge.script(callback, `${name} -C`);
+  }
+  return "builtin";
+};
+
+const aws: Rule = (args, judge, name) => {
+  // `aws configure set …credential_process CMD` stores a command aws runs later.
+  const at = args.indexOf("configure");
+  if (at >= 0 && args[at + 1] === "set") {
+    const [key, value] = args.slice(at + 2).filter((w) => w === null || !w.startsWith("--"));
+    if (key === null || key?.endsWith("credential_process")) {
+      judge.script(value ?? null, `${name} configure set credential_process`);
+    }
+  }
+  return "program";
 };
 
 const passOn: Rule = (args, judge, name) => {
@@ -856,7 +895,7 @@ function awkProgram(program: string, judge: Judge, name: string): void {
   take(/\0(\d+)\0\s*\|&?\s*getline/g, (v) => judge.script(v, `${name} | getline`));
   take(/\|&?\s*\0(\d+)\0/g, (v) => judge.script(v, `${name} print |`));
   take(/\bprintf?\b[^;{}\n]*?>>?\s*\0(\d+)\0/g, (v) => judge.access(v, true, `${name} print >`));
-  take(/\bgetline\s*<\s*\0(\d+)\0/g, (v) => judge.access(v, false, `${name} getline <`));
+  take(/\bgetline\b[^;{}<|\n]*<\s*\0(\d+)\0/g, (v) => judge.access(v, false, `${name} getline <`));
   if (/\bsystem\b/.test(rest)) judge.problem(`${name} system() runs a command computed at run time`);
   if (rest.replaceAll("||", "  ").includes("|")) {
     judge.problem(`${name} pipes to a command computed at run time`);
@@ -1117,6 +1156,10 @@ const kubectl: Rule = (args, judge, name) => {
     judge.run([`kubectl-${sub}`, ...rest], `${name} plugin`);
     return "program";
   }
+  if (sub === "config") {
+    // set-credentials --exec-command stores a program kubectl runs for every request.
+    for (const v of optionValues(rest, ["--exec-command"])) judge.run([v, null], `${name} config --exec-command`);
+  }
   if (sub === "exec" || sub === "debug" || sub === "run") {
     const dashes = rest.indexOf("--");
     const computed = rest.findIndex((w) => w === null);
@@ -1228,4 +1271,5 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ["fd", fd],
   ["fdfind", fd],
   ["kubectl", kubectl],
+  ["aws", aws],
 ]);

@@ -7,6 +7,7 @@
 import { loadShellParser, type ShellNode, type ShellParser } from "./_shell_parser.ts";
 import {
   dangerousVariable,
+  holdsCode,
   type Judge,
   programName,
   type ProgramKind,
@@ -115,7 +116,7 @@ class Analysis implements Judge {
   assign(name: string, value: Word): void {
     const danger = dangerousVariable(name);
     if (danger) this.problem(danger);
-    if (value !== null && /\$\(|`/.test(value)) {
+    if (holdsCode(value)) {
       this.problem(
         `${name} holds shell code, which arithmetic or prompt expansion would run`,
       );
@@ -224,6 +225,13 @@ class Analysis implements Judge {
         this.assign(name, value ? staticValue(value) : "");
         break;
       }
+      case "test_command":
+        for (const literal of node.descendantsOfType(["raw_string", "ansi_c_string"])) {
+          if (literal && holdsCode(staticValue(literal))) {
+            this.problem(`the test ${literal.text} is given shell code, which it may evaluate`);
+          }
+        }
+        break;
       case "expansion":
         if (/@P\}$/.test(node.text)) {
           this.problem(`${node.text}: @P expansion runs command substitutions held in a variable`);

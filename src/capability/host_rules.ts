@@ -28,10 +28,10 @@ export interface NetworkMatch {
 }
 
 function parseUrl(text: string): URL | null {
-  if (URL.canParse(text) && /^[a-z][a-z0-9+.-]*:/i.test(text)) return new URL(text);
-  // A bare host (`api.github.com`) means https.
-  if (!text.includes("://") && URL.canParse(`https://${text}`)) return new URL(`https://${text}`);
-  return null;
+  // A bare host (`api.github.com`, `host:8080/x`) means https.
+  const bare = !text.includes("://") && (/^[^/:]+:\d+(\/|$)/.test(text) || !text.includes(":"));
+  if (bare) return URL.canParse(`https://${text}`) ? new URL(`https://${text}`) : null;
+  return URL.canParse(text) ? new URL(text) : null;
 }
 
 function normaliseHost(hostname: string): string {
