@@ -28,13 +28,14 @@ export function addCommand(ctx: CommandContext): Command {
     .addOption(new Option("--features <list>", "features to turn on, comma separated"))
     .option("--no-default-features", "leave the skill's default features off")
     .addOption(dataFormatOption(["text", "json"]))
-    .action(async (spec: string | undefined, options: AddOptions) => {
+    .action(async (spec: string | undefined, options: AddOptions, command: Command) => {
       const out = ctx.output();
       const folder = folderOf(spec, options.path);
       const store = await openStore(ctx);
       const result = await store.install(folder, {
         spec: spec ?? options.path,
-        enable: options.enable,
+        // Only an explicit --no-enable overrides what --keep-config retained.
+        enable: command.getOptionValueSource("enable") === "cli" ? options.enable : undefined,
         force: options.force,
         features: options.features?.split(/[\s,]+/).filter((f) => f !== ""),
         defaultFeatures: options.defaultFeatures,
