@@ -143,6 +143,11 @@ class TreeWriter {
   compressedIn = 0;
   expandedOut = 0;
   private entries = 0;
+
+  /** Expanded bytes not explained by written content or by headers (1 KiB per entry). */
+  unaccountedBytes(): number {
+    return this.expandedOut - this.bytes - 1024 * this.entries;
+  }
   private readonly seen = new Set<string>();
   private readonly madeDirs = new Set<string>([""]);
   private readonly links: Array<{ path: string; target: string; hard: boolean }> = [];
@@ -333,9 +338,9 @@ async function extractTar(
       .pipeThrough(counter((n) => {
         writer.expandedOut += n;
         // Entry bodies are judged as they are written (naming the entry); this is the backstop
-        // for expansion outside any body (padding after the end marker), with room for the
-        // decoder's read-ahead so the named check normally fires first.
-        if (writer.expandedOut > 2 * writer.limits.maxRatio * writer.compressedIn + READ_AHEAD) {
+        // for expansion that never reaches a file (data after the end marker, bodies the
+        // decoder skips), with room for the decoder's read-ahead.
+        if (writer.unaccountedBytes() > READ_AHEAD) {
           try {
             writer.checkRatio(current);
           } catch (e) {

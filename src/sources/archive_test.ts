@@ -207,6 +207,25 @@ Deno.test("extractArchive enforces the size limits", async (t) => {
     assert(performance.now() - started < 5000, "the bomb was not stopped early");
   });
 
+  await t.step("zeros after the end of the tar are stopped too", async () => {
+    // A valid small tar followed by 1 GiB of zeros the tar reader would skip through.
+    const tar = await packTar([file("a.txt")]);
+    const zeros = new Uint8Array(16 * 1024 * 1024);
+    let sent = -1;
+    const stream = new ReadableStream<BufferSource>({
+      pull(controller) {
+        if (sent === -1) controller.enqueue(tar);
+        else if (sent < 64) controller.enqueue(zeros);
+        else controller.close();
+        sent++;
+      },
+    });
+    const bytes = await new Response(stream.pipeThrough(new CompressionStream("gzip"))).bytes();
+    const started = performance.now();
+    await expectRefused(bytes, "tgz", "a.txt", /maxRatio/);
+    assert(performance.now() - started < 5000, "not stopped early");
+  });
+
   await t.step("a zip bomb expanding to 1 GiB is stopped early by maxRatio", async () => {
     const size = 1024 * 1024 * 1024;
     const parts: Uint8Array[] = [];
