@@ -273,6 +273,15 @@ async function fetchWithResume(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const fetchFn = options.fetch ?? fetch;
+  // fetch refuses URLs with userinfo: send it as Basic credentials instead.
+  const target = new URL(url);
+  const basic = target.username || target.password
+    ? `Basic ${
+      btoa(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`)
+    }`
+    : undefined;
+  target.username = "";
+  target.password = "";
   const retries = options.retries ?? 3;
   const shown = redactUrl(url);
   const sink = new Sink(part, options, shown);
@@ -306,13 +315,14 @@ async function fetchWithResume(
   async function oneAttempt(): Promise<void> {
     const resumeFrom = sink.bytes;
     const headers = new Headers();
+    if (basic) headers.set("authorization", basic);
     if (resumeFrom > 0) {
       headers.set("range", `bytes=${resumeFrom}-`);
       if (etag) headers.set("if-range", etag);
     }
     let response: Response;
     try {
-      response = await fetchFn(url, { headers, signal: options.signal });
+      response = await fetchFn(target, { headers, signal: options.signal });
     } catch (e) {
       if (options.signal?.aborted) throw abortedError(shown, e);
       throw new Transient(errorText(e));

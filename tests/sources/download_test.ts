@@ -108,6 +108,14 @@ Deno.test("downloadToFile against a real local server", async (t) => {
       assert(!text.includes("s3cret") && !text.includes("abc123"), text);
     });
 
+    await t.step("userinfo in the URL is sent as Basic credentials", async () => {
+      const before = server.requests.length;
+      const url = server.url.replace("http://", "http://bob:s3cret@") + "/skill.tgz";
+      const result = await downloadToFile(url, join(dir, "h.tgz"), { sha256: digest });
+      assert(result.attempts === 1, "one attempt");
+      assert(server.requests[before].authorization === `Basic ${btoa("bob:s3cret")}`, "sent");
+    });
+
     await t.step("maxBytes caps the size", async () => {
       const error = await downloadToFile(`${server.url}/big.bin`, join(dir, "g.bin"), {
         maxBytes: 1000,

@@ -32,8 +32,16 @@ Deno.test("gitFetch against a real git http-backend", async (t) => {
   const dest = () => join(root, "out", `d${n++}`);
   try {
     await t.step("an annotated tag, shallow, without .git", async () => {
-      const result = await gitFetch({ url, ref: "v1.0.0", cacheDir, dest: dest() });
+      const phases = new Set<string>();
+      const result = await gitFetch({
+        url,
+        ref: "v1.0.0",
+        cacheDir,
+        dest: dest(),
+        onProgress: (p) => phases.add(p.phase),
+      });
       assert(result.commit === repo.commits["v1.0.0"], `commit ${result.commit}`);
+      assert(phases.size > 0, "progress reported");
       assert(result.kind === "tag" && result.ref === "v1.0.0", `${result.kind} ${result.ref}`);
       assert(!result.fromCache, "first fetch downloads");
       assert(await Deno.readTextFile(join(result.dir, "VERSION")) === "1.0.0\n", "content");

@@ -28,6 +28,7 @@ export interface SeenRequest {
   path: string;
   range: string | null;
   ifRange: string | null;
+  authorization: string | null;
 }
 
 /** A running file server. */
@@ -73,7 +74,12 @@ export function startFileServer(
     async (req) => {
       const path = new URL(req.url).pathname;
       const range = req.headers.get("range");
-      requests.push({ path, range, ifRange: req.headers.get("if-range") });
+      requests.push({
+        path,
+        range,
+        ifRange: req.headers.get("if-range"),
+        authorization: req.headers.get("authorization"),
+      });
       const bytes = await bytesOf(path);
       if (!bytes) return new Response("not found", { status: 404 });
       const etag = `"${bytes.length}-${bytes[0] ?? 0}-${bytes[bytes.length - 1] ?? 0}"`;
