@@ -125,7 +125,9 @@ export async function extractArchive(
   try {
     if (options.format === "zip") await extractZip(input, writer);
     else await extractTar(input, writer, options.format === "tgz");
-    await writer.finish();
+    await writer.finish().catch((e) => {
+      throw filesystemError(e, writer.what, "(link)") ?? e;
+    });
     const strippedRoot = await staging.commit(options.stripSingleRoot ?? true);
     return { dir: destDir, files: writer.files, bytes: writer.bytes, strippedRoot };
   } catch (e) {
@@ -359,6 +361,8 @@ async function extractTar(
   } catch (e) {
     if (limitError) throw limitError;
     if (e instanceof SkillError) throw e;
+    const fsError = filesystemError(e, writer.what, current);
+    if (fsError) throw fsError;
     throw new SkillError("validation", `Cannot read the ${writer.what}: ${errorText(e)}`, {
       why: `the archive is damaged or not a ${gzipped ? "gzip-compressed " : ""}tar file`,
       cause: e,
@@ -451,6 +455,7 @@ async function extractZip(
   const drain = async () => {
     for (const op of ops.splice(0)) {
       if ("file" in op) {
+        openName = op.file.name;
         if (op.file.name.endsWith("/") || op.path === "") await writer.dir(op.path);
         else {
           await writer.openFile(op.path, undefined);
@@ -474,6 +479,8 @@ async function extractZip(
     }
   } catch (e) {
     if (e instanceof SkillError) throw e;
+    const fsError = filesystemError(e, writer.what, openName ?? "(archive)");
+    if (fsError) throw fsError;
     failure ??= e;
   }
   if (failure) {
@@ -511,6 +518,22 @@ async function readCapped(
     offset += chunk.length;
   }
   return out;
+}
+
+/**
+ * A filesystem failure while writing the tree: a path clash (a file where a folder is
+ * needed, or the reverse) is the archive's fault; anything else is an I/O error.
+ */
+function filesystemError(e: unknown, what: string, entry: string): SkillError | undefined {
+  if (e instanceof Deno.errors.AlreadyExists || e instanceof Deno.errors.NotADirectory) {
+    return refusedEntry(what, entry, "its path clashes with another entry of the archive");
+  }
+  if (Object.values(Deno.errors).some((type) => e instanceof type)) {
+    return new SkillError("io", `Cannot write "${entry}" of the ${what}: ${errorText(e)}`, {
+      cause: e,
+    });
+  }
+  return undefined;
 }
 
 function errorText(e: unknown): string {

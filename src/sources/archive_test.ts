@@ -127,6 +127,12 @@ Deno.test("extractArchive refuses hostile tar entries and leaves nothing behind"
       rule: /block device/,
     },
     {
+      why: "a file where a folder is needed",
+      entries: [file("a"), file("a/b")],
+      entry: "a/b",
+      rule: /clashes/,
+    },
+    {
       why: "the same path twice could swap a checked file",
       entries: [file("a.txt"), file("a.txt", "evil")],
       entry: "a.txt",

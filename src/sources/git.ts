@@ -261,7 +261,19 @@ export async function gitFetch(options: GitFetchOptions): Promise<GitFetchResult
   const url = remoteUrl(options.url, options);
   const system = usesSystemGit(url);
   const gitdir = join(options.cacheDir, cacheKey(url));
-  await ensureCacheRepo(gitdir);
+  await Deno.mkdir(options.cacheDir, { recursive: true });
+  return await withCacheLock(gitdir, async () => {
+    await ensureCacheRepo(gitdir);
+    return await fetchLocked(gitdir, url, system, options);
+  });
+}
+
+async function fetchLocked(
+  gitdir: string,
+  url: string,
+  system: boolean,
+  options: GitFetchOptions,
+): Promise<GitFetchResult> {
   const cache = {};
 
   let resolved: ResolvedRef | undefined;
@@ -300,6 +312,54 @@ export async function gitFetch(options: GitFetchOptions): Promise<GitFetchResult
   }
   const dir = await writeTree(gitdir, commit, options, cache, url);
   return { commit, ref: resolved.name, kind: resolved.kind, dir, fromCache };
+}
+
+/** How long a cache lock may be held before another process may take it over. */
+const STALE_LOCK_MS = 10 * 60 * 1000;
+/** How long to wait for another process to finish fetching into the same cache repo. */
+const LOCK_WAIT_MS = 5 * 60 * 1000;
+
+/**
+ * Runs `fn` holding `<gitdir>.lock`, so two caro processes never fetch into the same cached
+ * clone at once; a lock older than {@link STALE_LOCK_MS} (a killed process) is taken over.
+ */
+async function withCacheLock<T>(gitdir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${gitdir}.lock`;
+  const started = Date.now();
+  for (;;) {
+    try {
+      const file = await Deno.open(lock, { createNew: true, write: true });
+      await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+      file.close();
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+    const info = await Deno.stat(lock).catch((e) => {
+      if (e instanceof Deno.errors.NotFound) return undefined;
+      throw e;
+    });
+    if (info?.mtime && Date.now() - info.mtime.getTime() > STALE_LOCK_MS) {
+      await Deno.remove(lock).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      });
+      continue;
+    }
+    if (Date.now() - started > LOCK_WAIT_MS) {
+      throw new SkillError("io", `Cannot use the git cache ${gitdir}: it is locked`, {
+        why: "another caro process has been fetching into it for minutes",
+        hints: [{ to: "remove a lock left by a crash", run: `rm ${lock}` }],
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  try {
+    return await fn();
+  } finally {
+    await Deno.remove(lock).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+  }
 }
 
 /** The URL to talk to: `git+` dropped, transport policy checked. */

@@ -113,6 +113,17 @@ Deno.test("gitFetch against a real git http-backend", async (t) => {
       assert(pinned.fromCache && server.requests.length === listed, "a pinned commit: no network");
     });
 
+    await t.step("two fetches into the same cache at once both succeed", async () => {
+      const fresh = join(root, "cache-concurrent");
+      const [a, b] = await Promise.all([
+        gitFetch({ url, ref: "v2.0.0", cacheDir: fresh, dest: dest() }),
+        gitFetch({ url, ref: "dev", cacheDir: fresh, dest: dest() }),
+      ]);
+      assert(a.commit === repo.commits["v2.0.0"] && b.commit === repo.commits.dev, "both");
+      const left = await Array.fromAsync(Deno.readDir(fresh));
+      assert(left.every((e) => !e.name.endsWith(".lock")), "lock released");
+    });
+
     await t.step("a moved tag gives the new commit", async () => {
       const moved = await moveTag(repo, "v1.0.0");
       const result = await gitFetch({ url, ref: "v1.0.0", cacheDir, dest: dest() });
