@@ -12,6 +12,8 @@ import { addCommand } from "./commands/skill_add.ts";
 import { removeCommand } from "./commands/skill_remove.ts";
 import { enableCommands } from "./commands/skill_enable.ts";
 import { verifyCommand } from "./commands/skill_verify.ts";
+import { testCommand } from "./commands/skill_test.ts";
+import { contextCommand } from "./commands/context.ts";
 
 /** Builds the `caro` command tree. */
 export function buildProgram(): Command {
@@ -33,9 +35,11 @@ export function buildProgram(): Command {
     skill.addCommand(command(ctx));
   }
   for (const command of enableCommands(ctx)) skill.addCommand(command);
+  skill.addCommand(testCommand(ctx));
   program.addCommand(skill);
+  program.addCommand(contextCommand(ctx));
 
-  for (const command of [program, skill, ...skill.commands]) {
+  for (const command of [program, ...program.commands, ...skill.commands]) {
     command.exitOverride().configureOutput({
       outputError: (text, write) =>
         write(

@@ -1,0 +1,254 @@
+import { editDistance } from "../suggest/mod.ts";
+import { contentTerms, isStopword, promptTokens, singular, wordsOf } from "./_text.ts";
+
+/** What topic matching reads of a skill: a slice of its `skills.json` entry. */
+export interface MatchableSkill {
+  id: string;
+  /** Higher first among equal scores (SPEC §2 `priority`). */
+  priority: number;
+  topics: string[];
+  keywords: string[];
+  /** topic → words or phrases that mean it. */
+  synonyms: Record<string, string[]>;
+  description: string;
+  /** AgentSkills skills (`SKILL.md`) also match on the words of their description. */
+  format: "skill.toml" | "SKILL.md";
+}
+
+/** How a prompt term matched a skill. */
+export type MatchKind = "topic" | "keyword" | "synonym" | "fuzzy" | "description";
+
+/** One reason a skill matched. */
+export interface MatchReason {
+  kind: MatchKind;
+  /** What the prompt said (`this week`, `permisions`). */
+  said: string;
+  /** The topic, keyword or description word it matched (`find`, `permissions`). */
+  term: string;
+  weight: number;
+}
+
+/** A skill the prompt matched, with its score and why. */
+export interface SkillMatch {
+  id: string;
+  score: number;
+  priority: number;
+  reasons: MatchReason[];
+  /** Topics and keywords the prompt points at (synonyms resolved), for ranking chunks. */
+  terms: string[];
+}
+
+/** Fuzzy matching settings: no fuzzy match for short words, whose neighbours are everything. */
+export interface FuzzyOptions {
+  /** Words shorter than this only match exactly (default 5: `du`, `df`, `tr`, `ps` never fuzzy). */
+  minLength: number;
+  /** The largest edit distance at all (default 2, SPEC §9). */
+  maxDistance: number;
+  /** Words up to this length allow distance 1 only (default 7); longer ones `maxDistance`. */
+  shortUpTo: number;
+}
+
+/** Matching settings of a {@link TopicIndex}. */
+export interface MatchOptions {
+  fuzzy?: Partial<FuzzyOptions>;
+  /** The score a skill needs to be chosen (default 2: one topic, keyword or synonym). */
+  minScore?: number;
+}
+
+const WEIGHTS: Record<Exclude<MatchKind, "fuzzy">, number> = {
+  topic: 3,
+  keyword: 2,
+  synonym: 2,
+  description: 1,
+};
+
+interface Posting {
+  skill: number;
+  kind: Exclude<MatchKind, "fuzzy">;
+  /** The topic or keyword it stands for. */
+  term: string;
+  /** The phrase tokens after the first (multi-word topics and synonyms). */
+  rest: string[];
+  /** The phrase as written. */
+  said: string;
+}
+
+/** The plain data of a {@link TopicIndex}, cacheable as JSON. */
+export interface TopicIndexData {
+  skills: Array<{ id: string; priority: number }>;
+  /** First token (lowercase, singular variants too) → postings. */
+  postings: Record<string, Posting[]>;
+}
+
+/**
+ * The match index over skills' topics, keywords, synonyms and (AgentSkills)
+ * description words, built from index entries only: no skill folder is read.
+ * Matching (SPEC §9): exact keyword or topic, then fuzzy (edit distance scaled
+ * with word length), then per-skill synonyms (multi-word synonyms as phrases).
+ * Skills are ranked by score, then priority, then id.
+ *
+ * @example
+ * ```ts
+ * import { TopicIndex } from "./topic_index.ts";
+ * const index = TopicIndex.build([{
+ *   id: "core.posix", priority: 80, topics: ["find", "permissions", "du"], keywords: [],
+ *   synonyms: { find: ["this week"] }, description: "", format: "skill.toml",
+ * }]);
+ * const [match] = await index.match("find files changed this week");
+ * if (match.id !== "core.posix" || match.reasons.length !== 2) throw new Error();
+ * const typo = await index.match("fix permisions");
+ * if (typo[0]?.reasons[0].kind !== "fuzzy") throw new Error();
+ * if ((await index.match("do it")).length !== 0) throw new Error("du is too short for fuzzy");
+ * ```
+ */
+export class TopicIndex {
+  readonly data: TopicIndexData;
+  readonly #fuzzy: FuzzyOptions;
+  readonly #minScore: number;
+  #vocabulary?: Promise<{ fuzzyGet(key: string, d: number): Map<string, [unknown, number]> }>;
+
+  constructor(data: TopicIndexData, options: MatchOptions = {}) {
+    this.data = data;
+    this.#fuzzy = { minLength: 5, maxDistance: 2, shortUpTo: 7, ...options.fuzzy };
+    this.#minScore = options.minScore ?? 2;
+  }
+
+  /** Builds the index of `skills`. */
+  static build(skills: MatchableSkill[], options: MatchOptions = {}): TopicIndex {
+    const postings: Record<string, Posting[]> = Object.create(null);
+    const add = (key: string, posting: Posting) => {
+      (postings[key] ??= []).push(posting);
+      const single = singular(key);
+      if (posting.rest.length === 0 && single !== key) (postings[single] ??= []).push(posting);
+    };
+    skills.forEach((s, skill) => {
+      const phrase = (text: string, kind: Posting["kind"], term: string) => {
+        const tokens = promptTokens(text).trimmed.filter((t) => t !== "");
+        if (tokens.length === 0) {
+          const raw = text.trim().toLowerCase();
+          if (raw !== "") add(raw, { skill, kind, term, rest: [], said: raw });
+          return;
+        }
+        add(tokens[0], { skill, kind, term, rest: tokens.slice(1), said: text.toLowerCase() });
+      };
+      for (const topic of s.topics) phrase(topic, "topic", topic.toLowerCase());
+      for (const keyword of s.keywords) phrase(keyword, "keyword", keyword.toLowerCase());
+      for (const [topic, words] of Object.entries(s.synonyms)) {
+        for (const word of words) phrase(word, "synonym", topic.toLowerCase());
+      }
+      if (s.format === "SKILL.md") {
+        const named = new Set([...s.topics, ...s.keywords].map((t) => t.toLowerCase()));
+        for (const word of wordsOf(s.description)) {
+          if (word.length < 3 || isStopword(word) || named.has(word)) continue;
+          named.add(word);
+          add(word, { skill, kind: "description", term: word, rest: [], said: word });
+        }
+      }
+    });
+    return new TopicIndex({
+      skills: skills.map((s) => ({ id: s.id, priority: s.priority })),
+      postings,
+    }, options);
+  }
+
+  /**
+   * The skills `prompt` matches, best first, each with a score at least
+   * `minScore` and the reasons.
+   */
+  async match(prompt: string): Promise<SkillMatch[]> {
+    const { raw, trimmed } = promptTokens(prompt);
+    // Per skill: every distinct reason, and the best weight per term (a term scores once).
+    const hits = new Map<
+      number,
+      { reasons: Map<string, MatchReason>; best: Map<string, number> }
+    >();
+    const record = (skill: number, reason: MatchReason) => {
+      let hit = hits.get(skill);
+      if (!hit) hits.set(skill, hit = { reasons: new Map(), best: new Map() });
+      hit.reasons.set(`${reason.kind}:${reason.said}:${reason.term}`, reason);
+      const key = `${reason.kind === "description" ? "d" : "t"}:${singular(reason.term)}`;
+      hit.best.set(key, Math.max(hit.best.get(key) ?? 0, reason.weight));
+    };
+    const matchedWords = new Set<string>();
+    const tryPostings = (key: string, at: number, word: string) => {
+      const list = this.data.postings[key];
+      if (!list) return false;
+      let found = false;
+      for (const p of list) {
+        if (p.rest.length > 0 && !p.rest.every((t, i) => trimmed[at + 1 + i] === t)) continue;
+        if (p.rest.length === 0 && isStopword(word) && p.kind !== "topic") continue;
+        record(p.skill, { kind: p.kind, said: p.said, term: p.term, weight: WEIGHTS[p.kind] });
+        found = true;
+      }
+      return found;
+    };
+    for (let i = 0; i < raw.length; i++) {
+      const candidates = new Set([raw[i], trimmed[i], singular(trimmed[i])]);
+      for (const word of wordsOf(trimmed[i])) candidates.add(word).add(singular(word));
+      for (const key of candidates) {
+        if (
+          key === "" || (isStopword(key) && !this.data.postings[key]?.some((p) => p.rest.length))
+        ) {
+          continue;
+        }
+        if (tryPostings(key, i, key)) matchedWords.add(key);
+      }
+    }
+    await this.#matchFuzzy(prompt, matchedWords, record);
+    const matches: SkillMatch[] = [];
+    for (const [skill, hit] of hits) {
+      const reasons = [...hit.reasons.values()].sort((a, b) => b.weight - a.weight);
+      const score = [...hit.best.values()].reduce((sum, w) => sum + w, 0);
+      if (score < this.#minScore) continue;
+      const { id, priority } = this.data.skills[skill];
+      const terms = [
+        ...new Set(reasons.filter((r) => r.kind !== "description").map((r) => r.term)),
+      ];
+      matches.push({ id, score, priority, reasons, terms });
+    }
+    return matches.sort((a, b) =>
+      b.score - a.score || b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    );
+  }
+
+  async #matchFuzzy(
+    prompt: string,
+    matched: Set<string>,
+    record: (skill: number, reason: MatchReason) => void,
+  ): Promise<void> {
+    const { minLength, maxDistance, shortUpTo } = this.#fuzzy;
+    const words = [...contentTerms(prompt)].filter((w) =>
+      w.length >= minLength && !matched.has(w) && !matched.has(singular(w)) &&
+      this.data.postings[w] === undefined
+    );
+    if (words.length === 0 || maxDistance <= 0) return;
+    // The vocabulary tree (minisearch's radix tree) is built only when a word needs it.
+    this.#vocabulary ??= import("minisearch/SearchableMap").then(({ default: SearchableMap }) =>
+      SearchableMap.from(
+        Object.entries(this.data.postings)
+          .filter(([key, list]) =>
+            key.length >= minLength - maxDistance &&
+            list.some((p) => p.kind !== "description" && p.rest.length === 0)
+          )
+          .map(([key]) => [key, true] as [string, boolean]),
+      )
+    );
+    const vocabulary = await this.#vocabulary;
+    for (const word of words) {
+      const allowed = Math.min(maxDistance, word.length <= shortUpTo ? 1 : 2);
+      for (const [key] of vocabulary.fuzzyGet(word, allowed)) {
+        const distance = editDistance(word, key);
+        if (distance === 0 || distance > allowed || key.length < minLength - 1) continue;
+        for (const p of this.data.postings[key]) {
+          if (p.kind === "description" || p.rest.length > 0) continue;
+          record(p.skill, {
+            kind: "fuzzy",
+            said: word,
+            term: p.term,
+            weight: distance === 1 ? 2 : 1.5,
+          });
+        }
+      }
+    }
+  }
+}
