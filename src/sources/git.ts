@@ -18,7 +18,7 @@ import fs from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { redactCredentials, SkillError } from "../errors/mod.ts";
-import { DEFAULT_EXTRACT_LIMITS } from "./archive.ts";
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./archive.ts";
 import { checkTransport } from "./download.ts";
 import {
   fileMode,
@@ -64,6 +64,8 @@ export interface GitFetchOptions extends GitRemoteOptions {
   onProgress?: (progress: GitProgress) => void;
   /** Write symbolic links whose target stays inside the tree instead of refusing them. */
   allowInternalLinks?: boolean;
+  /** Bounds on the tree written (maxFiles, maxTotalBytes); the archive defaults otherwise. */
+  limits?: Partial<Pick<ExtractLimits, "maxFiles" | "maxTotalBytes">>;
 }
 
 /** What {@link gitFetch} produced. */
@@ -515,9 +517,10 @@ async function writeTree(
     }
     throw e;
   }
-  const limits = DEFAULT_EXTRACT_LIMITS;
+  const limits = { ...DEFAULT_EXTRACT_LIMITS, ...options.limits };
   const staging = await StagingDir.create(options.dest);
   const links: Array<{ path: string; target: string }> = [];
+  const files: Array<{ path: string; oid: string; mode: string }> = [];
   let entries = 0;
   let bytes = 0;
   const walk = async (oid: string, prefix: string): Promise<void> => {
@@ -549,24 +552,43 @@ async function writeTree(
         }
         links.push({ path, target: safeLinkTarget(what, path, target) });
       } else {
-        const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid, cache });
-        bytes += blob.length;
-        if (bytes > limits.maxTotalBytes) {
-          throw refusedEntry(
-            what,
-            path,
-            `the content exceeds ${limits.maxTotalBytes} bytes (maxTotalBytes)`,
-          );
-        }
-        await Deno.writeFile(full, blob, {
-          createNew: true,
-          mode: fileMode(entry.mode === "100755" ? 0o755 : 0o644),
-        });
+        files.push({ path, oid: entry.oid, mode: entry.mode });
       }
     }
   };
+  const writeFile = async (file: { path: string; oid: string; mode: string }) => {
+    const { blob } = await git.readBlob({ fs, gitdir, oid: file.oid, cache });
+    bytes += blob.length;
+    if (bytes > limits.maxTotalBytes) {
+      throw refusedEntry(
+        what,
+        file.path,
+        `the content exceeds ${limits.maxTotalBytes} bytes (maxTotalBytes)`,
+      );
+    }
+    await Deno.writeFile(join(staging.path, file.path), blob, {
+      createNew: true,
+      mode: fileMode(file.mode === "100755" ? 0o755 : 0o644),
+    });
+  };
   try {
     await walk(treeOid, "");
+    // A few writes in flight overlap inflating one blob with writing another.
+    const queue = files.slice();
+    const worker = async () => {
+      for (let file = queue.shift(); file; file = queue.shift()) {
+        try {
+          await writeFile(file);
+        } catch (e) {
+          queue.length = 0; // stop the other writers too
+          throw e;
+        }
+      }
+    };
+    // Let every writer stop before the staging folder may be discarded.
+    const settled = await Promise.allSettled(Array.from({ length: 8 }, worker));
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     for (const link of links) await Deno.symlink(link.target, join(staging.path, link.path));
     await staging.commit(false);
   } catch (e) {

@@ -166,6 +166,22 @@ Deno.test("gitFetch against a real git http-backend", async (t) => {
       });
     }
 
+    await t.step("the tree limits apply", async () => {
+      for (
+        const [limits, re] of [
+          [{ maxFiles: 3 }, /maxFiles/],
+          [{ maxTotalBytes: 40 }, /maxTotalBytes/],
+        ] as const
+      ) {
+        const error = await gitFetch({ url, ref: "v2.0.0", cacheDir, dest: dest(), limits })
+          .catch((e) => e);
+        assert(error instanceof SkillError && error.code === "validation", `${error}`);
+        assert(re.test(error.message), error.message);
+      }
+      const left = await listTree(join(root, "out"));
+      assert(!left.some((f) => f.includes(".partial-")), "no staging left");
+    });
+
     await t.step("a missing repository is not_found", async () => {
       const error = await gitFetch({
         url: `${server.url}/nope.git`,
