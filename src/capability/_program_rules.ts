@@ -43,16 +43,65 @@ type Rule = (args: Word[], judge: Judge, name: string) => ProgramKind;
  * (`read 'a[$(cmd)]'` runs cmd): a literal holding code is refused.
  */
 const NAME_EVALUATING_BUILTINS: ReadonlySet<string> = new Set([
-  "read", "mapfile", "readarray", "printf", "declare", "typeset", "local", "export", "readonly",
-  "unset", "let", "test", "[", "[[", "getopts", "wait",
+  "read",
+  "mapfile",
+  "readarray",
+  "printf",
+  "declare",
+  "typeset",
+  "local",
+  "export",
+  "readonly",
+  "unset",
+  "let",
+  "test",
+  "[",
+  "[[",
+  "getopts",
+  "wait",
 ]);
 
 /** Builtins that run no program and touch no file by themselves. */
 export const SAFE_BUILTINS: ReadonlySet<string> = new Set([
-  "cd", "echo", "printf", "true", "false", "test", "[", "[[", "pwd", ":", "read", "mapfile",
-  "readarray", "shift", "exit", "return", "set", "export", "local", "declare", "typeset",
-  "readonly", "unset", "wait", "break", "continue", "getopts", "umask", "type", "let", "shopt",
-  "pushd", "popd", "dirs", "times", "caller", "unalias", "ulimit", "jobs",
+  "cd",
+  "echo",
+  "printf",
+  "true",
+  "false",
+  "test",
+  "[",
+  "[[",
+  "pwd",
+  ":",
+  "read",
+  "mapfile",
+  "readarray",
+  "shift",
+  "exit",
+  "return",
+  "set",
+  "export",
+  "local",
+  "declare",
+  "typeset",
+  "readonly",
+  "unset",
+  "wait",
+  "break",
+  "continue",
+  "getopts",
+  "umask",
+  "type",
+  "let",
+  "shopt",
+  "pushd",
+  "popd",
+  "dirs",
+  "times",
+  "caller",
+  "unalias",
+  "ulimit",
+  "jobs",
 ]);
 
 const DANGEROUS_VARIABLES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -227,7 +276,11 @@ function noComputedArgs(args: Word[], judge: Judge, name: string, valueOf: reado
 }
 
 /** `--opt=value`, `--opt value`, `-o value`, `-ovalue` anywhere in args. */
-function optionValues(args: Word[], long: readonly string[], short: readonly string[] = []): Word[] {
+function optionValues(
+  args: Word[],
+  long: readonly string[],
+  short: readonly string[] = [],
+): Word[] {
   const found: Word[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -248,8 +301,22 @@ function optionValues(args: Word[], long: readonly string[], short: readonly str
 // ---------------------------------------------------------------- shells and interpreters
 
 const SHELLS = [
-  "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "rbash", "fish", "csh",
-  "tcsh", "ksh93", "oksh", "loksh",
+  "sh",
+  "bash",
+  "dash",
+  "zsh",
+  "ksh",
+  "mksh",
+  "ash",
+  "yash",
+  "posh",
+  "rbash",
+  "fish",
+  "csh",
+  "tcsh",
+  "ksh93",
+  "oksh",
+  "loksh",
 ];
 
 const shell: Rule = (args, judge, name) => {
@@ -319,7 +386,9 @@ const trap: Rule = (args, judge) => {
   let i = 0;
   if (args[0] === "--") i++;
   const action = args[i];
-  if (action === undefined || action === "-l" || action === "-p" || action === "-" || action === "") {
+  if (
+    action === undefined || action === "-l" || action === "-p" || action === "-" || action === ""
+  ) {
     return "builtin";
   }
   judge.script(action, "trap");
@@ -522,8 +591,9 @@ const watch: Rule = (args, judge, name) => {
   const inner = args.slice(scan.rest);
   if (inner.length === 0) return "program";
   if (scan.options.has("-x") || scan.options.has("--exec")) judge.run(inner, name);
-  else if (inner.some((w) => w === null)) judge.problem(`${name} runs a command computed at run time`);
-  else judge.script(inner.join(" "), name);
+  else if (inner.some((w) => w === null)) {
+    judge.problem(`${name} runs a command computed at run time`);
+  } else judge.script(inner.join(" "), name);
   return "wrapper";
 };
 
@@ -667,8 +737,12 @@ const git: Rule = (args, judge, name) => {
   for (const v of optionValues(rest, ["--upload-pack", "--receive-pack", "--exec"])) {
     judge.script(v, `${name} ${sub} --upload-pack`);
   }
-  if (sub === "clone") for (const v of optionValues(rest, [], ["-u"])) judge.script(v, "git clone -u");
-  if (sub === "rebase") for (const v of optionValues(rest, [], ["-x"])) judge.script(v, "git rebase -x");
+  if (sub === "clone") {
+    for (const v of optionValues(rest, [], ["-u"])) judge.script(v, "git clone -u");
+  }
+  if (sub === "rebase") {
+    for (const v of optionValues(rest, [], ["-x"])) judge.script(v, "git rebase -x");
+  }
   if (sub === "difftool" || sub === "mergetool") {
     for (const v of optionValues(rest, ["--extcmd"], ["-x"])) judge.script(v, `git ${sub} -x`);
   }
@@ -697,8 +771,9 @@ const git: Rule = (args, judge, name) => {
     const at = rest.indexOf("foreach");
     if (at >= 0) {
       const command = rest.slice(at + 1).filter((w) => w === null || !w.startsWith("-"));
-      if (command.some((w) => w === null)) judge.problem("git submodule foreach runs a computed command");
-      else judge.script(command.join(" "), "git submodule foreach");
+      if (command.some((w) => w === null)) {
+        judge.problem("git submodule foreach runs a computed command");
+      } else judge.script(command.join(" "), "git submodule foreach");
     }
   }
   if (sub === "config") {
@@ -752,8 +827,9 @@ const tar: Rule = (args, judge, name) => {
       if (key === "--checkpoint-action") {
         if (value === null) judge.problem(`${name} ${key} is computed at run time`);
         else if (value.startsWith("exec=")) judge.script(value.slice(5), `${name} ${key}`);
-      } else if (key === "--rsh-command" || key === "--rmt-command") judge.run([value], `${name} ${key}`);
-      else if (key === "--file") archives.push(value);
+      } else if (key === "--rsh-command" || key === "--rmt-command") {
+        judge.run([value], `${name} ${key}`);
+      } else if (key === "--file") archives.push(value);
       else judge.script(value, `${name} ${key}`);
       continue;
     }
@@ -800,7 +876,12 @@ const rsync: Rule = (args, judge, name) => {
   return "program";
 };
 
-const SSH_COMMAND_OPTIONS = new Set(["proxycommand", "localcommand", "knownhostscommand", "remotecommand"]);
+const SSH_COMMAND_OPTIONS = new Set([
+  "proxycommand",
+  "localcommand",
+  "knownhostscommand",
+  "remotecommand",
+]);
 
 function sshOption(value: Word, judge: Judge, name: string): void {
   if (value === null) {
@@ -843,8 +924,9 @@ const ssh: Rule = (args, judge, name) => {
   }
   const remote = args.slice(scan.rest + 1);
   if (remote.length > 0) {
-    if (remote.some((w) => w === null)) judge.problem(`${name} runs a remote command computed at run time`);
-    else judge.script(remote.join(" "), `${name} (remote command)`);
+    if (remote.some((w) => w === null)) {
+      judge.problem(`${name} runs a remote command computed at run time`);
+    } else judge.script(remote.join(" "), `${name} (remote command)`);
   }
   return "program";
 };
@@ -896,7 +978,9 @@ function awkProgram(program: string, judge: Judge, name: string): void {
   take(/\|&?\s*\0(\d+)\0/g, (v) => judge.script(v, `${name} print |`));
   take(/\bprintf?\b[^;{}\n]*?>>?\s*\0(\d+)\0/g, (v) => judge.access(v, true, `${name} print >`));
   take(/\bgetline\b[^;{}<|\n]*<\s*\0(\d+)\0/g, (v) => judge.access(v, false, `${name} getline <`));
-  if (/\bsystem\b/.test(rest)) judge.problem(`${name} system() runs a command computed at run time`);
+  if (/\bsystem\b/.test(rest)) {
+    judge.problem(`${name} system() runs a command computed at run time`);
+  }
   if (rest.replaceAll("||", "  ").includes("|")) {
     judge.problem(`${name} pipes to a command computed at run time`);
   }
@@ -976,7 +1060,9 @@ function sedScript(text: string, judge: Judge, name: string): void {
       let flags = "";
       while (i < n && /[gpiImMe0-9]/.test(text[i])) flags += text[i++];
       if (flags.includes("e")) {
-        judge.problem(`${name} s///e runs the pattern space as a command, which cannot be analysed`);
+        judge.problem(
+          `${name} s///e runs the pattern space as a command, which cannot be analysed`,
+        );
       }
       if (text[i] === "w") {
         i++;
@@ -1029,7 +1115,9 @@ const rg: Rule = (args, judge, name) => {
 
 const zip: Rule = (args, judge, name) => {
   if (!noComputedArgs(args, judge, name)) return "program";
-  for (const v of optionValues(args, ["--unzip-command"])) judge.script(v, `${name} --unzip-command`);
+  for (const v of optionValues(args, ["--unzip-command"])) {
+    judge.script(v, `${name} --unzip-command`);
+  }
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "-TT") judge.script(args[i + 1] ?? null, `${name} -TT`);
   }
@@ -1072,13 +1160,17 @@ const vim: Rule = (args, judge, name) => {
 
 const emacs: Rule = (args, judge, name) => {
   if (!noComputedArgs(args, judge, name)) return "program";
-  const bad = args.find((a) => a !== null && /^(--eval|-l|--load|-f|--funcall|--batch|-batch|--script|-x)/.test(a));
+  const bad = args.find((a) =>
+    a !== null && /^(--eval|-l|--load|-f|--funcall|--batch|-batch|--script|-x)/.test(a)
+  );
   if (bad) judge.problem(`${name} ${bad} runs Lisp code that cannot be analysed`);
   return "program";
 };
 
 const nano: Rule = (args, judge, name) => {
-  for (const v of optionValues(args, ["--speller"], ["-s"])) judge.run([v, null], `${name} --speller`);
+  for (const v of optionValues(args, ["--speller"], ["-s"])) {
+    judge.run([v, null], `${name} --speller`);
+  }
   return "program";
 };
 
@@ -1106,7 +1198,9 @@ const find: Rule = (args, judge, name) => {
 };
 
 const fd: Rule = (args, judge, name) => {
-  if (!noComputedArgs(args, judge, name, ["-e", "--extension", "-t", "--type", "-E", "--exclude"])) {
+  if (
+    !noComputedArgs(args, judge, name, ["-e", "--extension", "-t", "--type", "-E", "--exclude"])
+  ) {
     return "program";
   }
   for (let i = 0; i < args.length; i++) {
@@ -1114,7 +1208,9 @@ const fd: Rule = (args, judge, name) => {
     if (arg === "-x" || arg === "--exec" || arg === "-X" || arg === "--exec-batch") {
       let end = args.findIndex((a, k) => k > i && a === ";");
       if (end < 0) end = args.length;
-      const inner = args.slice(i + 1, end).map((w) => (w !== null && /\{[/.]*\}/.test(w) ? null : w));
+      const inner = args.slice(i + 1, end).map((
+        w,
+      ) => (w !== null && /\{[/.]*\}/.test(w) ? null : w));
       judge.run(inner, `${name} ${arg}`);
       i = end;
     }
@@ -1123,18 +1219,78 @@ const fd: Rule = (args, judge, name) => {
 };
 
 const KUBECTL_SUBCOMMANDS = new Set([
-  "get", "describe", "create", "apply", "delete", "edit", "exec", "logs", "run", "expose", "set",
-  "explain", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon",
-  "uncordon", "drain", "taint", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff",
-  "patch", "replace", "wait", "kustomize", "label", "annotate", "completion", "api-resources",
-  "api-versions", "config", "plugin", "version", "options", "attach", "help",
+  "get",
+  "describe",
+  "create",
+  "apply",
+  "delete",
+  "edit",
+  "exec",
+  "logs",
+  "run",
+  "expose",
+  "set",
+  "explain",
+  "rollout",
+  "scale",
+  "autoscale",
+  "certificate",
+  "cluster-info",
+  "top",
+  "cordon",
+  "uncordon",
+  "drain",
+  "taint",
+  "port-forward",
+  "proxy",
+  "cp",
+  "auth",
+  "debug",
+  "events",
+  "diff",
+  "patch",
+  "replace",
+  "wait",
+  "kustomize",
+  "label",
+  "annotate",
+  "completion",
+  "api-resources",
+  "api-versions",
+  "config",
+  "plugin",
+  "version",
+  "options",
+  "attach",
+  "help",
 ]);
 
 const KUBECTL_GLOBAL_VALUES = [
-  "-n", "--namespace", "--context", "--cluster", "--user", "--kubeconfig", "-s", "--server",
-  "--token", "--as", "--as-group", "--as-uid", "--request-timeout", "-v", "--v", "--cache-dir",
-  "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name",
-  "--username", "--password", "--profile", "--profile-output", "--log-file",
+  "-n",
+  "--namespace",
+  "--context",
+  "--cluster",
+  "--user",
+  "--kubeconfig",
+  "-s",
+  "--server",
+  "--token",
+  "--as",
+  "--as-group",
+  "--as-uid",
+  "--request-timeout",
+  "-v",
+  "--v",
+  "--cache-dir",
+  "--certificate-authority",
+  "--client-certificate",
+  "--client-key",
+  "--tls-server-name",
+  "--username",
+  "--password",
+  "--profile",
+  "--profile-output",
+  "--log-file",
 ];
 
 const kubectl: Rule = (args, judge, name) => {
@@ -1158,7 +1314,9 @@ const kubectl: Rule = (args, judge, name) => {
   }
   if (sub === "config") {
     // set-credentials --exec-command stores a program kubectl runs for every request.
-    for (const v of optionValues(rest, ["--exec-command"])) judge.run([v, null], `${name} config --exec-command`);
+    for (const v of optionValues(rest, ["--exec-command"])) {
+      judge.run([v, null], `${name} config --exec-command`);
+    }
   }
   if (sub === "exec" || sub === "debug" || sub === "run") {
     const dashes = rest.indexOf("--");
@@ -1200,9 +1358,24 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ["runuser", su],
   ["xargs", xargs],
   ["nohup", wrapper({ transparent: true })],
-  ["timeout", wrapper({ valueShort: "sk", valueLong: ["--signal", "--kill-after"], positionals: 1, transparent: true })],
+  [
+    "timeout",
+    wrapper({
+      valueShort: "sk",
+      valueLong: ["--signal", "--kill-after"],
+      positionals: 1,
+      transparent: true,
+    }),
+  ],
   ["nice", wrapper({ valueShort: "n", valueLong: ["--adjustment"], transparent: true })],
-  ["stdbuf", wrapper({ valueShort: "ioe", valueLong: ["--input", "--output", "--error"], transparent: true })],
+  [
+    "stdbuf",
+    wrapper({
+      valueShort: "ioe",
+      valueLong: ["--input", "--output", "--error"],
+      transparent: true,
+    }),
+  ],
   ["setsid", wrapper({ transparent: true })],
   ["ionice", wrapper({ valueShort: "cnp", transparent: true, noCommand: ["-p"] })],
   ["taskset", wrapper({ positionals: 1, transparent: true, noCommand: ["-p"] })],
@@ -1210,7 +1383,10 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ["unbuffer", wrapper({ transparent: true })],
   ["rlwrap", wrapper({ valueShort: "aCfHlopPsSw", transparent: true })],
   ["caffeinate", wrapper({ valueShort: "tw", transparent: true })],
-  ["dbus-run-session", wrapper({ valueLong: ["--config-file", "--dbus-daemon"], transparent: true })],
+  [
+    "dbus-run-session",
+    wrapper({ valueLong: ["--config-file", "--dbus-daemon"], transparent: true }),
+  ],
   ["catchsegv", wrapper({ transparent: true })],
   ["busybox", passOn],
   ["toybox", passOn],
@@ -1219,7 +1395,25 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ["chroot", wrapper({ valueLong: ["--userspec", "--groups"], positionals: 1, opensShell: true })],
   ["unshare", wrapper({})],
   ["nsenter", wrapper({ valueShort: "tSG", valueLong: ["--target", "--setuid", "--setgid"] })],
-  ["systemd-run", wrapper({ valueShort: "pEMH", valueLong: ["--unit", "--property", "--description", "--slice", "--uid", "--gid", "--working-directory", "--setenv", "--nice", "--machine", "--host"] })],
+  [
+    "systemd-run",
+    wrapper({
+      valueShort: "pEMH",
+      valueLong: [
+        "--unit",
+        "--property",
+        "--description",
+        "--slice",
+        "--uid",
+        "--gid",
+        "--working-directory",
+        "--setenv",
+        "--nice",
+        "--machine",
+        "--host",
+      ],
+    }),
+  ],
   ["firejail", wrapper({})],
   ["strace", wrapper({ valueShort: "abeEIoOpPsSuUX", noCommand: ["-p"] })],
   ["ltrace", wrapper({ valueShort: "aAeEfFlnopsSuDx", noCommand: ["-p"] })],

@@ -9,8 +9,8 @@ import {
   dangerousVariable,
   holdsCode,
   type Judge,
-  programName,
   type ProgramKind,
+  programName,
   ruleFor,
   type Word,
 } from "./_program_rules.ts";
@@ -59,6 +59,21 @@ const MAX_DEPTH = 8;
 const MAX_LENGTH = 64 * 1024;
 /** Variables a redirection target may use: the path rules expand them. */
 const PATH_VARIABLES = /^\$\{?(CARO_PROJECT_ROOT|CARO_CACHE|HOME)\}?$/;
+/** Node types the analysis acts on; everything else only nests them. */
+const INTERESTING = [
+  "command",
+  "file_redirect",
+  "variable_assignment",
+  "test_command",
+  "expansion",
+];
+const REDIRECTS: ReadonlySet<string> = new Set([
+  "file_redirect",
+  "heredoc_redirect",
+  "herestring_redirect",
+]);
+/** Marks stdin as not yet computed: most programs never ask for it. */
+const LAZY_STDIN: unique symbol = Symbol("lazy stdin");
 
 /**
  * Finds every program a shell line would run (pipelines, lists, subshells,
@@ -98,7 +113,9 @@ class Analysis implements Judge {
   readonly programs: ProgramUse[] = [];
   readonly files: FileAccess[] = [];
   readonly problems: string[] = [];
-  stdin: Word | undefined = undefined;
+  #stdin: Word | undefined | typeof LAZY_STDIN = undefined;
+  /** The command whose stdin LAZY_STDIN stands for (read only if a rule asks). */
+  #stdinOf: { command: ShellNode; hasRedirect: boolean } | null = null;
   #depth = 0;
   #via: string | null = null;
 
@@ -163,7 +180,7 @@ class Analysis implements Judge {
       if (!name || command.namedChildren.some((c) => c?.type === "variable_assignment")) {
         return null;
       }
-      return [name, ...command.childrenForFieldName("argument")].map((n) => staticValue(n));
+      return [name, ...command.childrenForFieldName("argument")].map((n) => staticValue(n, n.type));
     } finally {
       tree.delete();
     }
@@ -180,7 +197,21 @@ class Analysis implements Judge {
     this.#program(written, argv.slice(1), label, stdin);
   }
 
-  #program(written: string, args: Word[], via: string | null, stdin: Word | undefined): void {
+  /** What the program being judged reads on stdin (see {@link Judge.stdin}). */
+  get stdin(): Word | undefined {
+    if (this.#stdin === LAZY_STDIN) {
+      const of = this.#stdinOf;
+      this.#stdin = of ? stdinOf(of.command, of.hasRedirect) : undefined;
+    }
+    return this.#stdin;
+  }
+
+  #program(
+    written: string,
+    args: Word[],
+    via: string | null,
+    stdin: Word | undefined | typeof LAZY_STDIN,
+  ): void {
     const name = programName(written);
     if (name === null) {
       this.problem(`the command name ${JSON.stringify(written)} is a pattern expanded at run time`);
@@ -190,12 +221,12 @@ class Analysis implements Judge {
     this.programs.push(use);
     const rule = ruleFor(name);
     if (!rule) return;
-    const saved = this.stdin;
-    this.stdin = stdin;
+    const saved = this.#stdin;
+    this.#stdin = stdin;
     try {
       use.kind = rule(args, this, name);
     } finally {
-      this.stdin = saved;
+      this.#stdin = saved;
     }
   }
 
@@ -211,46 +242,65 @@ class Analysis implements Judge {
     }
   }
 
-  #walk(node: ShellNode): void {
-    switch (node.type) {
-      case "command":
-        this.#command(node);
-        break;
-      case "file_redirect":
-        this.#redirect(node);
-        break;
-      case "variable_assignment": {
-        const name = node.childForFieldName("name")?.text ?? "";
-        const value = node.childForFieldName("value");
-        this.assign(name, value ? staticValue(value) : "");
-        break;
-      }
-      case "test_command":
-        for (const literal of node.descendantsOfType(["raw_string", "ansi_c_string"])) {
-          if (literal && holdsCode(staticValue(literal))) {
-            this.problem(`the test ${literal.text} is given shell code, which it may evaluate`);
+  /**
+   * Visits the nodes that matter wherever they are nested (lists, pipelines,
+   * subshells, substitutions, here-doc bodies…): one native tree walk finds
+   * them all, which costs far less than visiting every node from JS.
+   */
+  #walk(root: ShellNode): void {
+    for (const node of root.descendantsOfType(INTERESTING)) {
+      if (!node) continue;
+      switch (node.type) {
+        case "command":
+          this.#command(node);
+          break;
+        case "file_redirect":
+          this.#redirect(node);
+          break;
+        case "variable_assignment": {
+          const name = node.childForFieldName("name")?.text ?? "";
+          const value = node.childForFieldName("value");
+          this.assign(name, value ? staticValue(value, value.type) : "");
+          break;
+        }
+        case "test_command":
+          for (const literal of node.descendantsOfType(["raw_string", "ansi_c_string"])) {
+            if (literal && holdsCode(staticValue(literal, literal.type))) {
+              this.problem(`the test ${literal.text} is given shell code, which it may evaluate`);
+            }
           }
-        }
-        break;
-      case "expansion":
-        if (/@P\}$/.test(node.text)) {
-          this.problem(`${node.text}: @P expansion runs command substitutions held in a variable`);
-        }
-        break;
+          break;
+        case "expansion":
+          if (/@P\}$/.test(node.text)) {
+            this.problem(
+              `${node.text}: @P expansion runs command substitutions held in a variable`,
+            );
+          }
+          break;
+      }
     }
-    for (const child of node.namedChildren) if (child) this.#walk(child);
   }
 
   #command(node: ShellNode): void {
-    const nameNode = node.childForFieldName("name");
+    // Nested substitutions, assignments and redirections are visited by #walk.
+    let nameNode: ShellNode | null = null;
+    let hasRedirect = false;
+    const args: Word[] = [];
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const type = child.type;
+      if (type === "command_name") nameNode = child;
+      else if (REDIRECTS.has(type)) hasRedirect = true;
+      else if (type !== "variable_assignment") args.push(staticValue(child, type));
+    }
     if (!nameNode) return;
-    const written = staticValue(nameNode);
+    const written = staticValue(nameNode, "command_name");
     if (written === null) {
       this.problem(`the command name ${nameNode.text} is computed at run time`);
       return;
     }
-    const args = node.childrenForFieldName("argument").map((n) => staticValue(n));
-    this.#program(written, args, this.#via, stdinOf(node));
+    this.#stdinOf = { command: node, hasRedirect };
+    this.#program(written, args, this.#via, LAZY_STDIN);
   }
 
   #redirect(node: ShellNode): void {
@@ -259,7 +309,12 @@ class Analysis implements Judge {
     if (!dest) return;
     // `2>&1`, `>&-`: duplicating or closing a descriptor opens no file.
     if ((op === ">&" || op === "<&") && (dest.type === "number" || dest.text === "-")) return;
-    this.files.push({ path: pathValue(dest), written: dest.text, write: op !== "<", via: this.#via });
+    this.files.push({
+      path: pathValue(dest),
+      written: dest.text,
+      write: op !== "<",
+      via: this.#via,
+    });
   }
 }
 
@@ -284,8 +339,8 @@ function near(root: ShellNode): string {
 }
 
 /** What a command reads on stdin: a here-doc or here-string, null if computed, else undefined. */
-function stdinOf(command: ShellNode): Word | undefined {
-  const redirects = [...command.childrenForFieldName("redirect")];
+function stdinOf(command: ShellNode, hasRedirect: boolean): Word | undefined {
+  const redirects = hasRedirect ? [...command.childrenForFieldName("redirect")] : [];
   const parent = command.parent;
   if (
     parent?.type === "redirected_statement" &&
@@ -298,7 +353,7 @@ function stdinOf(command: ShellNode): Word | undefined {
     if (r.type === "heredoc_redirect") stdin = heredocText(r);
     else if (r.type === "herestring_redirect") {
       const value = r.namedChildren[0];
-      stdin = value ? staticValue(value) : null;
+      stdin = value ? staticValue(value, value.type) : null;
     } else if (r.type === "file_redirect" && redirectOperator(r) === "<") {
       const fd = r.childForFieldName("descriptor")?.text ?? "0";
       if (fd === "0") stdin = null;
@@ -318,8 +373,8 @@ function heredocText(redirect: ShellNode): Word {
 }
 
 /** The value of a word when it is static (quotes and escapes removed), else null. */
-function staticValue(node: ShellNode): Word {
-  switch (node.type) {
+function staticValue(node: ShellNode, type: string): Word {
+  switch (type) {
     case "word":
       return node.text.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
     case "number":
@@ -328,7 +383,7 @@ function staticValue(node: ShellNode): Word {
       return node.text.slice(1, -1);
     case "string":
     case "translated_string": {
-      const text = node.type === "string" ? node.text : node.text.slice(1);
+      const text = type === "string" ? node.text : node.text.slice(1);
       if (node.namedChildren.some((c) => c?.type !== "string_content")) return null;
       return text.slice(1, -1).replace(/\\\n/g, "").replace(/\\([\\"$`])/g, "$1");
     }
@@ -338,7 +393,7 @@ function staticValue(node: ShellNode): Word {
     case "concatenation": {
       let out = "";
       for (const child of node.namedChildren) {
-        const value = child ? staticValue(child) : null;
+        const value = child ? staticValue(child, child.type) : null;
         if (value === null) return null;
         out += value;
       }
@@ -351,25 +406,27 @@ function staticValue(node: ShellNode): Word {
 
 /** Like {@link staticValue}, keeping `$CARO_PROJECT_ROOT`, `$CARO_CACHE`, `$HOME` for the path rules. */
 function pathValue(node: ShellNode): Word {
-  if ((node.type === "simple_expansion" || node.type === "expansion") && PATH_VARIABLES.test(node.text)) {
+  const type = node.type;
+  if ((type === "simple_expansion" || type === "expansion") && PATH_VARIABLES.test(node.text)) {
     return node.text;
   }
-  if (node.type === "string" || node.type === "concatenation") {
+  if (type === "string" || type === "concatenation") {
     let out = "";
     let covered = 0;
     for (const child of node.namedChildren) {
       if (!child) continue;
-      const value = child.type === "string_content"
+      const childType = child.type;
+      const value = childType === "string_content"
         ? child.text.replace(/\\([\\"$`])/g, "$1")
         : pathValue(child);
       if (value === null) return null;
       out += value;
       covered += child.text.length;
     }
-    const quotes = node.type === "string" ? 2 : 0;
-    return covered + quotes === node.text.length ? out : staticValue(node);
+    const quotes = type === "string" ? 2 : 0;
+    return covered + quotes === node.text.length ? out : staticValue(node, type);
   }
-  return staticValue(node);
+  return staticValue(node, type);
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {

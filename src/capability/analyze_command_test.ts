@@ -4,7 +4,12 @@ import { analyzeCommand } from "./analyze_command.ts";
 const CASES: ReadonlyArray<readonly [string, string, string, string]> = [
   ["aws s3 ls", "aws:program", "", ""],
   ["cd x && echo hi", "cd:builtin,echo:builtin", "", ""],
-  ["sudo -u root env A=1 nice -n 5 /usr/bin/aws s3 ls", "sudo:program,env:wrapper,nice:wrapper,aws:program", "", ""],
+  [
+    "sudo -u root env A=1 nice -n 5 /usr/bin/aws s3 ls",
+    "sudo:program,env:wrapper,nice:wrapper,aws:program",
+    "",
+    "",
+  ],
   ["xargs", "xargs:wrapper,echo:builtin", "", ""],
   ["env", "env:program", "", ""],
   ["bash -c 'kubectl get pods | grep x'", "bash:wrapper,kubectl:program,grep:program", "", ""],
@@ -18,9 +23,14 @@ const CASES: ReadonlyArray<readonly [string, string, string, string]> = [
   ["$'\\x61ws' s3 ls", "aws:program", "", ""],
   ["eval x", "eval:builtin", "", "eval"],
   ["$X y", "", "", "computed at run time"],
-  ["ls > \"$OUT\"", "ls:program", "w (computed)", ""],
+  ['ls > "$OUT"', "ls:program", "w (computed)", ""],
   ["echo 'a", "", "", "does not parse"],
-  ["bash -c \"bash -c \\\"bash -c 'bash -c \\\\\\\"bash -c x\\\\\\\"'\\\"\"", "bash:wrapper,bash:wrapper,bash:wrapper", "", ""],
+  [
+    'bash -c "bash -c \\"bash -c \'bash -c \\\\\\"bash -c x\\\\\\"\'\\""',
+    "bash:wrapper,bash:wrapper,bash:wrapper",
+    "",
+    "",
+  ],
 ];
 
 Deno.test("analyzeCommand finds programs, files and problems", async (t) => {
@@ -28,7 +38,9 @@ Deno.test("analyzeCommand finds programs, files and problems", async (t) => {
     await t.step(JSON.stringify(line), async () => {
       const a = await analyzeCommand(line);
       const gotPrograms = a.programs.map((p) => `${p.name}:${p.kind}`).join(",");
-      const gotFiles = a.files.map((f) => `${f.write ? "w" : "r"} ${f.path ?? "(computed)"}`).join(",");
+      const gotFiles = a.files.map((f) => `${f.write ? "w" : "r"} ${f.path ?? "(computed)"}`).join(
+        ",",
+      );
       if (!gotPrograms.startsWith(programs)) throw new Error(`programs ${gotPrograms}`);
       if (gotFiles !== files) throw new Error(`files ${gotFiles}`);
       if (problem === "" && a.problems.length > 0) throw new Error(a.problems.join("; "));

@@ -37,11 +37,24 @@ Deno.test("AuditLog appends JSON lines, redacted, and readAuditLog filters them"
     const log = new AuditLog(path);
     await log.append(entry("a.one", "TOKEN=abc aws s3 ls", "2026-01-01T00:00:00.000Z"));
     await log.append(entry("b.two", "kubectl get pods", "2026-06-01T00:00:00.000Z"));
-    await log.append({ ...entry("a.one", "x", "2026-07-01T00:00:00.000Z"), reason: "pw=1 --password=s3cret" });
+    await log.append({
+      ...entry("a.one", "x", "2026-07-01T00:00:00.000Z"),
+      reason: "pw=1 --password=s3cret",
+    });
     const text = await Deno.readTextFile(path);
     if (text.includes("abc") || text.includes("s3cret")) throw new Error(text);
     const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l));
-    for (const key of ["timestamp", "skill_id", "capability", "resource", "result", "user_confirmed", "execution_result"]) {
+    for (
+      const key of [
+        "timestamp",
+        "skill_id",
+        "capability",
+        "resource",
+        "result",
+        "user_confirmed",
+        "execution_result",
+      ]
+    ) {
       if (!(key in lines[0])) throw new Error(`missing ${key}`);
     }
     const ones = await readAuditLog(path, { skillId: "a.one" });
@@ -88,7 +101,9 @@ Deno.test("AuditLog: concurrent processes never interleave lines", async (t) => 
   try {
     await t.step("without rotation every line of every process is there", async () => {
       const path = `${dir}/a/audit.log`;
-      const results = await Promise.all([1, 2, 3, 4].map((id) => spawn(path, id, 50, 10 * 1024 * 1024)));
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((id) => spawn(path, id, 50, 10 * 1024 * 1024)),
+      );
       for (const r of results) if (!r.success) throw new Error(new TextDecoder().decode(r.stderr));
       const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
       if (lines.length !== 200) throw new Error(`${lines.length} lines`);

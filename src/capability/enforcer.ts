@@ -73,6 +73,8 @@ export class CapabilityEnforcer {
   readonly #log: AuditLog | null;
   readonly #paths: PathContext;
   readonly #now: () => number;
+  /** Real paths of grant roots, resolved once: a later symlink swap cannot move a grant. */
+  readonly #roots = new Map<string, string | null>();
 
   constructor(options: EnforcerOptions) {
     const grants = options.grants;
@@ -134,12 +136,16 @@ export class CapabilityEnforcer {
           `${program.name} is blocked${blocked === program.name ? "" : ` (as ${blocked})`}${via}`,
         );
       } else if (allow.size > 0 && program.kind === "program" && !allow.has(program.name)) {
-        reasons.push(`${program.name} is not in the allowed commands (${[...allow].join(", ")})${via}`);
+        reasons.push(
+          `${program.name} is not in the allowed commands (${[...allow].join(", ")})${via}`,
+        );
       }
     }
     for (const file of analysis.files) {
       if (file.path === null) {
-        reasons.push(`the ${file.via ?? "redirection"} target ${file.written} is computed at run time`);
+        reasons.push(
+          `the ${file.via ?? "redirection"} target ${file.written} is computed at run time`,
+        );
       } else if (!HARMLESS_DEVICES.has(file.path)) {
         const verdict = this.#judgePath(caps, file.path, file.write);
         if (!verdict.allowed) reasons.push(verdict.reason);
@@ -266,8 +272,14 @@ export class CapabilityEnforcer {
     return await this.#record(skillId, "secrets_access", name, { allowed, reason });
   }
 
-  #judgePath(caps: Capabilities, path: string, write: boolean): { allowed: boolean; reason: string } {
-    const roots = write ? caps.filesystem_write : [...caps.filesystem_read, ...caps.filesystem_write];
+  #judgePath(
+    caps: Capabilities,
+    path: string,
+    write: boolean,
+  ): { allowed: boolean; reason: string } {
+    const roots = write
+      ? caps.filesystem_write
+      : [...caps.filesystem_read, ...caps.filesystem_write];
     const kind = write ? "write" : "read";
     let real: string;
     try {
@@ -277,14 +289,8 @@ export class CapabilityEnforcer {
       return { allowed: false, reason: `${error.message}: ${error.why ?? ""}`.trim() };
     }
     for (const root of roots) {
-      let realRoot: string;
-      try {
-        realRoot = resolveRealPath(expandPath(root, this.#paths, this.#paths.projectRoot));
-      } catch (error) {
-        if (!(error instanceof SkillError)) throw error;
-        continue; // a grant that cannot be resolved grants nothing
-      }
-      if (isInsideRoot(real, realRoot)) {
+      const realRoot = this.#realRoot(root);
+      if (realRoot !== null && isInsideRoot(real, realRoot)) {
         return { allowed: true, reason: `${real} is inside the granted ${kind} root ${root}` };
       }
     }
@@ -295,6 +301,20 @@ export class CapabilityEnforcer {
         ? `no filesystem ${kind} access is granted for ${shown}`
         : `${shown} is outside the granted ${kind} roots (${roots.join(", ")})`,
     };
+  }
+
+  #realRoot(root: string): string | null {
+    let real = this.#roots.get(root);
+    if (real === undefined) {
+      try {
+        real = resolveRealPath(expandPath(root, this.#paths, this.#paths.projectRoot));
+      } catch (error) {
+        if (!(error instanceof SkillError)) throw error;
+        real = null; // a grant that cannot be resolved grants nothing
+      }
+      this.#roots.set(root, real);
+    }
+    return real;
   }
 
   async #record<T extends { allowed: boolean; reason: string }>(

@@ -15,13 +15,20 @@ async function world() {
     "custom.paths": CapabilitiesSchema.parse({
       terminal_exec: { allowed: true, commands: ["/usr/bin/aws"] },
     }),
-    "custom.none": CapabilitiesSchema.parse({ terminal_exec: { allowed: false, commands: ["aws"] } }),
+    "custom.none": CapabilitiesSchema.parse({
+      terminal_exec: { allowed: false, commands: ["aws"] },
+    }),
   };
   const log = `${root}/home/audit.log`;
   const enforcer = new CapabilityEnforcer({
     grants: (id) => grants[id],
     auditLog: log,
-    paths: { home: `${root}/home`, projectRoot: `${root}/p`, cacheDir: `${root}/c`, cwd: `${root}/p` },
+    paths: {
+      home: `${root}/home`,
+      projectRoot: `${root}/p`,
+      cacheDir: `${root}/c`,
+      cwd: `${root}/p`,
+    },
     now: () => Date.parse("2026-11-25T08:00:00Z"),
   });
   return { root, enforcer, log, cleanup: () => Deno.remove(root, { recursive: true }) };
@@ -88,9 +95,13 @@ Deno.test("every check writes one audit line, secrets redacted", async () => {
 Deno.test("checkFilesystem: write implies read, read does not imply write", async () => {
   const w = await world();
   try {
-    if (!(await w.enforcer.checkFilesystem("custom.all", "out/a", false)).allowed) throw new Error();
+    if (!(await w.enforcer.checkFilesystem("custom.all", "out/a", false)).allowed) {
+      throw new Error();
+    }
     if ((await w.enforcer.checkFilesystem("custom.all", "a", false)).allowed) throw new Error();
-    if ((await w.enforcer.checkFilesystem("custom.paths", "out/a", false)).allowed) throw new Error();
+    if ((await w.enforcer.checkFilesystem("custom.paths", "out/a", false)).allowed) {
+      throw new Error();
+    }
   } finally {
     await w.cleanup();
   }

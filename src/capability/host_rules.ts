@@ -43,7 +43,9 @@ function isIpLiteral(host: string): boolean {
 }
 
 function originOf(url: URL): string {
-  return `${url.protocol}//${normaliseHost(url.hostname)}:${url.port || DEFAULT_PORTS[url.protocol]}`;
+  return `${url.protocol}//${normaliseHost(url.hostname)}:${
+    url.port || DEFAULT_PORTS[url.protocol]
+  }`;
 }
 
 /**

@@ -1,6 +1,13 @@
 import { matchNetwork } from "./host_rules.ts";
 
-const GRANTS = ["*.example.com", "api.test", "https://reg.test:8443", "192.168.1.10", "[::1]", "müller.de"];
+const GRANTS = [
+  "*.example.com",
+  "api.test",
+  "https://reg.test:8443",
+  "192.168.1.10",
+  "[::1]",
+  "müller.de",
+];
 
 Deno.test("matchNetwork normalises hosts before matching", async (t) => {
   const cases: ReadonlyArray<readonly [string, boolean, string | null]> = [

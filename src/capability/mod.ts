@@ -26,10 +26,10 @@
  * @module
  */
 export {
-  CAPABILITY_NAMES,
-  CAPABILITY_RISK,
   type Capabilities,
   CapabilitiesSchema,
+  CAPABILITY_NAMES,
+  CAPABILITY_RISK,
   type CapabilityName,
   noCapabilities,
   requestedCapabilityNames,

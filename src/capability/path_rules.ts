@@ -60,7 +60,9 @@ export function expandPath(path: string, context: PathContext, base = context.cw
     if (value === undefined) throw refuse(`$${m[2]} is not a variable paths may use`);
     expanded = value + expanded.slice(m[0].length);
   }
-  if (expanded.includes("$")) throw refuse("only a leading $CARO_PROJECT_ROOT, $CARO_CACHE or $HOME expands");
+  if (expanded.includes("$")) {
+    throw refuse("only a leading $CARO_PROJECT_ROOT, $CARO_CACHE or $HOME expands");
+  }
   return expanded.startsWith("/") ? expanded : `${base.replace(/\/+$/, "")}/${expanded}`;
 }
 
@@ -88,6 +90,37 @@ const MAX_LINKS = 40;
  * ```
  */
 export function resolveRealPath(absolute: string): string {
+  // Fast path: the folder exists (one native realpath), and the last
+  // component is a plain file, a new file, or a symlink that resolves.
+  // realpath(3) resolves components in order, so `link/..` behaves as below.
+  // Everything else (missing folders, dangling links, `..` last) takes the
+  // component-by-component walk.
+  const slash = absolute.lastIndexOf("/");
+  const last = absolute.slice(slash + 1);
+  if (slash <= 0 || last === "" || last === "." || last === "..") return walkRealPath(absolute);
+  let parent: string;
+  try {
+    parent = Deno.realPathSync(absolute.slice(0, slash));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return walkRealPath(absolute);
+    }
+    return walkRealPath(absolute);
+  }
+  const candidate = parent === "/" ? `/${last}` : `${parent}/${last}`;
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(candidate);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return candidate;
+    return walkRealPath(absolute);
+  }
+  if (!info.isSymlink) return candidate;
+  return walkRealPath(absolute);
+}
+
+/** Component-by-component resolution, for paths whose tail does not exist. */
+function walkRealPath(absolute: string): string {
   const pending = absolute.split("/").reverse();
   let current = "/";
   let links = 0;

@@ -24,7 +24,9 @@ Deno.test("expandPath expands ~, ./, $CARO_* and relative paths", async (t) => {
 });
 
 Deno.test("expandPath refuses what it cannot expand", async (t) => {
-  for (const input of ["", "~root/x", "$PWD/x", "a/$HOME", "${CARO_CACHE/x", "x\0y", "$CARO_CACHEX"]) {
+  for (
+    const input of ["", "~root/x", "$PWD/x", "a/$HOME", "${CARO_CACHE/x", "x\0y", "$CARO_CACHEX"]
+  ) {
     await t.step(JSON.stringify(input), () => {
       try {
         expandPath(input, CTX);

@@ -46,25 +46,54 @@ export async function createCorpus(): Promise<Corpus> {
   await Deno.symlink("../../outside", `${project}/sub/rel-out`);
   const blocked = ["rm", "dd", "mkfs"];
   const grants = new Map([
-    [CLOUD_SKILL, CapabilitiesSchema.parse({
-      terminal_exec: { allowed: true, commands: ["aws", "kubectl"], blocked },
-      filesystem_read: ["$CARO_PROJECT_ROOT", "$CARO_CACHE"],
-      filesystem_write: ["./out"],
-      network: ["*.amazonaws.com", "api.github.com", "https://registry.local:8443", "10.0.0.1", "bücher.de"],
-      env_read: ["AWS_*", "KUBECONFIG"],
-    })],
-    [TOOLS_SKILL, CapabilitiesSchema.parse({
-      terminal_exec: {
-        allowed: true,
-        commands: [
-          "git", "tar", "zstd", "rsync", "ssh", "scp", "awk", "sed", "rg", "zip", "less", "man",
-          "vim", "find", "fd", "kubectl", "aws", "xargs", "docker",
+    [
+      CLOUD_SKILL,
+      CapabilitiesSchema.parse({
+        terminal_exec: { allowed: true, commands: ["aws", "kubectl"], blocked },
+        filesystem_read: ["$CARO_PROJECT_ROOT", "$CARO_CACHE"],
+        filesystem_write: ["./out"],
+        network: [
+          "*.amazonaws.com",
+          "api.github.com",
+          "https://registry.local:8443",
+          "10.0.0.1",
+          "bücher.de",
         ],
-        blocked,
-      },
-      filesystem_read: ["$CARO_PROJECT_ROOT"],
-      filesystem_write: ["$CARO_PROJECT_ROOT/out"],
-    })],
+        env_read: ["AWS_*", "KUBECONFIG"],
+      }),
+    ],
+    [
+      TOOLS_SKILL,
+      CapabilitiesSchema.parse({
+        terminal_exec: {
+          allowed: true,
+          commands: [
+            "git",
+            "tar",
+            "zstd",
+            "rsync",
+            "ssh",
+            "scp",
+            "awk",
+            "sed",
+            "rg",
+            "zip",
+            "less",
+            "man",
+            "vim",
+            "find",
+            "fd",
+            "kubectl",
+            "aws",
+            "xargs",
+            "docker",
+          ],
+          blocked,
+        },
+        filesystem_read: ["$CARO_PROJECT_ROOT"],
+        filesystem_write: ["$CARO_PROJECT_ROOT/out"],
+      }),
+    ],
   ]);
   const enforcer = new CapabilityEnforcer({
     grants,
