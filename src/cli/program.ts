@@ -14,6 +14,7 @@ import { enableCommands } from "./commands/skill_enable.ts";
 import { verifyCommand } from "./commands/skill_verify.ts";
 import { testCommand } from "./commands/skill_test.ts";
 import { contextCommand } from "./commands/context.ts";
+import { askCommand } from "./commands/ask.ts";
 
 /** Builds the `caro` command tree. */
 export function buildProgram(): Command {
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   skill.addCommand(testCommand(ctx));
   program.addCommand(skill);
   program.addCommand(contextCommand(ctx));
+  program.addCommand(askCommand(ctx));
 
   for (const command of [program, ...program.commands, ...skill.commands]) {
     command.exitOverride().configureOutput({

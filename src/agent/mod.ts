@@ -1,0 +1,27 @@
+/**
+ * The agent loop behind `caro ask` (SPEC §9): skill context plus the base
+ * prompt, sent to an OpenAI-compatible chat-completions endpoint, the answer
+ * streamed and read as a proposed command with its explanation.
+ *
+ * - {@link askForCommand}: one turn, nothing run.
+ * - {@link readLlmConfig}: `[llm]` of `config.toml`, `CARO_LLM_*` overrides.
+ * - {@link streamChat}: the streaming (SSE) client.
+ * - {@link parseProposal}: command and explanation out of an answer.
+ *
+ * @example
+ * ```ts
+ * import { parseProposal } from "./mod.ts";
+ * if (parseProposal("```\nuptime\n```").command !== "uptime") throw new Error();
+ * ```
+ *
+ * @module
+ */
+export { askForCommand, type AskOptions, type AskResult } from "./ask.ts";
+export { type ChatMessage, streamChat, type StreamChatOptions } from "./chat_client.ts";
+export {
+  DEFAULT_LLM_BASE_URL,
+  DEFAULT_LLM_MODEL,
+  type LlmConfig,
+  readLlmConfig,
+} from "./llm_config.ts";
+export { parseProposal, type Proposal } from "./proposal.ts";

@@ -1,0 +1,88 @@
+import { Command } from "commander";
+import { CARO_VERSION } from "../version.ts";
+import type { CommandContext } from "../context.ts";
+import { formatOption } from "./skill_validate.ts";
+import { positiveInteger } from "./context.ts";
+
+/**
+ * `caro ask "<request>"`: the proposed command and its explanation; run only
+ * when the user confirms on a terminal.
+ */
+export function askCommand(ctx: CommandContext): Command {
+  return new Command("ask")
+    .description("Ask for a shell command (runs it only after you confirm on a terminal)")
+    .argument("<request...>", "what you want done, in your words")
+    .option("--max-tokens <n>", "token budget of the injected skill context", positiveInteger, 4000)
+    .addOption(formatOption(["text", "json"]))
+    .addHelpText(
+      "after",
+      "\nThe model: config.toml [llm] base_url, model, api_key_env; CARO_LLM_BASE_URL and\n" +
+        "CARO_LLM_MODEL override them; default Ollama at http://127.0.0.1:11434/v1.",
+    )
+    .action(async (words: string[], options: { maxTokens: number; format: string }) => {
+      const out = ctx.output();
+      const c = out.colors;
+      const globals = ctx.globals();
+      const { openContextInjector } = await import("../../context/mod.ts");
+      const { CaroHome } = await import("../../store/mod.ts");
+      const { askForCommand, readLlmConfig } = await import("../../agent/mod.ts");
+      const home = CaroHome.resolve(globals.home);
+      const llm = await readLlmConfig(home.configFile);
+      const injector = await openContextInjector(home, {
+        skills: globals.skills,
+        caroVersion: CARO_VERSION,
+        announce: (message) => out.progress(message),
+        warn: (message) => out.diagnostic(`Warning: ${message}`),
+      });
+      const apiKey = llm.apiKeyEnv ? Deno.env.get(llm.apiKeyEnv) : undefined;
+      const isJson = options.format === "json";
+      out.progress(c.dim(`Asking ${llm.model} at ${llm.baseUrl} …`));
+      const result = await askForCommand(injector, words.join(" "), llm, {
+        apiKey,
+        maxTokens: options.maxTokens,
+        // The answer streams on stderr; stdout gets only the result.
+        onDelta: isJson || out.isQuiet ? undefined : writeStderr,
+      });
+      if (!isJson) out.progress("");
+      if (isJson) {
+        return out.json({
+          command: result.command,
+          explanation: result.explanation,
+          answer: result.answer,
+          skills: result.context.skills.map((s) => s.id),
+          contextTokens: result.context.tokens,
+        });
+      }
+      if (result.command === null) {
+        out.line(result.explanation);
+        return;
+      }
+      out.line(result.command);
+      if (result.explanation) out.line(`\n${result.explanation}`);
+      if (!Deno.stdin.isTerminal()) {
+        out.progress(c.dim("Not run: stdin is not a terminal. Copy the command to run it."));
+        return;
+      }
+      const { createPrompter } = await import("../../terminal/mod.ts");
+      const isConfirmed = await createPrompter().confirm("Run this command?", {
+        defaultYes: false,
+      });
+      if (!isConfirmed) {
+        out.progress("Not run.");
+        return;
+      }
+      const status = await new Deno.Command("sh", {
+        args: ["-c", result.command],
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
+      if (status.code !== 0) out.diagnostic(`The command exited with ${status.code}`);
+    });
+}
+
+/** A piece of the streamed answer, on stderr as it arrives (no newline added). */
+function writeStderr(text: string): void {
+  let bytes = new TextEncoder().encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+}
