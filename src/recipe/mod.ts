@@ -1,0 +1,71 @@
+/**
+ * Recipes (SPEC §3): YAML workflows of parameters, preconditions, steps,
+ * verification and rollback.
+ *
+ * - {@link parseRecipe}: YAML → {@link Recipe} with file:line:col findings.
+ * - {@link renderCommand} / {@link shellQuote}: `{{name}}` always inserted
+ *   shell-quoted, so no value can become shell syntax.
+ * - {@link resolveParameters}: `--param` values, defaults, typed prompts.
+ * - {@link RecipeExecutor}: gates, capability checks, timeouts, expect,
+ *   verification, rollback → {@link RecipeResult}.
+ * - {@link listRecipes} / {@link findRecipe} / {@link runRecipe}: the
+ *   operations behind `caro recipe list|show|run` (run logs in `runs/`).
+ * - {@link runRecipeTests}: `tests/recipe_test.yaml` with mocked commands.
+ * - {@link matchRecipes}: triggers → `caro recipe run ID` suggestions.
+ *
+ * @example
+ * ```ts
+ * import { parseRecipe, renderCommand } from "./mod.ts";
+ * const { recipe } = parseRecipe(
+ *   "id: greet\nname: Greet\nversion: 1.0.0\nparameters: [{ name: who }]\n" +
+ *     "steps: [{ id: say, name: Say, command: 'echo {{who}}' }]\n",
+ * );
+ * const line = renderCommand(recipe!.steps[0].command, { who: "$(id)" });
+ * if (line !== "echo '$(id)'") throw new Error(line);
+ * ```
+ *
+ * @module
+ */
+export { parseRecipe, type ParseRecipeOptions, type RecipeParse, valueProblem } from "./parse.ts";
+export { renderCommand, renderText, shellQuote, templateReferences } from "./render.ts";
+export { matchesValidation, MAX_VALIDATED_LENGTH, regexProblem } from "./regex.ts";
+export { resolveParameters, type ResolveParametersOptions } from "./params.ts";
+export {
+  type CommandGate,
+  type CommandRecord,
+  type ExecutorOptions,
+  type PreconditionRecord,
+  type RecipeEvent,
+  RecipeExecutor,
+  type RecipeResult,
+  type RecipeStatus,
+  type RenderedRecipe,
+} from "./executor.ts";
+export { findRecipe, listRecipes, type ListRecipesOptions, type RecipeEntry } from "./catalog.ts";
+export { type RecipeRun, runRecipe, type RunRecipeOptions } from "./run.ts";
+export {
+  RECIPE_TEST_FILE,
+  type RecipeTestCase,
+  type RecipeTestOptions,
+  type RecipeTestReport,
+  runRecipeTests,
+} from "./recipe_tests.ts";
+export {
+  matchRecipes,
+  type MatchRecipesOptions,
+  type RecipeCandidate,
+  type RecipeSuggestion,
+} from "./triggers.ts";
+export {
+  type Parameter,
+  type Precondition,
+  type Recipe,
+  RecipeSchema,
+  type RecipeTestFile,
+  RecipeTestFileSchema,
+  type RollbackCommand,
+  type Step,
+  type StepConfirmation,
+  StepConfirmationSchema,
+  type Verification,
+} from "./schema.ts";

@@ -1,0 +1,110 @@
+/** Values longer than this are refused before a validation regex sees them. */
+export const MAX_VALIDATED_LENGTH = 64 * 1024;
+
+/**
+ * Why a `validation` regex is refused, or null when it is fine: it must
+ * compile, and no repeated group may itself contain a repetition
+ * (`(a+)+`, `(\w*)*`, `(a|b+){2,}`): such nesting makes a backtracking
+ * engine take exponential time on a near-miss (ReDoS). Values are also
+ * capped at {@link MAX_VALIDATED_LENGTH} before matching.
+ *
+ * @example
+ * ```ts
+ * import { regexProblem } from "./regex.ts";
+ * if (regexProblem("^[a-z][a-z0-9-]*$") !== null) throw new Error();
+ * if (!regexProblem("(a+)+$")?.includes("nests")) throw new Error();
+ * if (!regexProblem("([a-z")?.includes("does not compile")) throw new Error();
+ * ```
+ */
+export function regexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern, "u");
+  } catch (error) {
+    return `it does not compile: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  // Each open group remembers whether a repetition happened inside it.
+  const groups: boolean[] = [];
+  const starts: number[] = [];
+  let previousRepeats = false; // the atom just before is a group holding a repetition
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "\\") {
+      i++;
+      previousRepeats = false;
+    } else if (ch === "[") {
+      i = skipClass(pattern, i);
+      previousRepeats = false;
+    } else if (ch === "(") {
+      groups.push(false);
+      previousRepeats = false;
+      // `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`, `(?<name>`: the `?` is no quantifier.
+      const modifier = /^\?(?:<[A-Za-z_$][\w$]*>|<=|<!|[:=!])/.exec(pattern.slice(i + 1));
+      if (modifier) i += modifier[0].length;
+      starts.push(i + 1);
+    } else if (ch === ")") {
+      const body = pattern.slice(starts.pop() ?? i, i);
+      const inner = (groups.pop() ?? false) && !isSeparated(body);
+      if (inner && groups.length > 0) groups[groups.length - 1] = true;
+      previousRepeats = inner;
+    } else if (ch === "*" || ch === "+" || (ch === "{" && isRepetition(pattern, i))) {
+      if (previousRepeats) {
+        return "it nests a repetition inside a repeated group (like (a+)+), which can " +
+          "backtrack for exponential time on a near-miss (catastrophic backtracking)";
+      }
+      if (groups.length > 0) groups[groups.length - 1] = true;
+      if (ch === "{") i = pattern.indexOf("}", i);
+      if (pattern[i + 1] === "?" || pattern[i + 1] === "+") i++; // lazy
+      previousRepeats = false;
+    } else if (ch === "{") {
+      const close = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i));
+      if (close) i += close[0].length - 1; // {0,1} and {1}: at most once
+      previousRepeats = false;
+    } else {
+      previousRepeats = false; // a plain atom, `?`, `|`, an anchor
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether `value` matches a validation regex as a whole (`^(?:pattern)$`).
+ *
+ * @example
+ * ```ts
+ * import { matchesValidation } from "./regex.ts";
+ * if (!matchesValidation("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", "v1.2.3")) throw new Error();
+ * if (matchesValidation("[a-z]+", "abc; rm -rf ~")) throw new Error("must match the whole value");
+ * ```
+ */
+export function matchesValidation(pattern: string, value: string): boolean {
+  if (value.length > MAX_VALIDATED_LENGTH) return false;
+  return new RegExp(`^(?:${pattern})$`, "u").test(value);
+}
+
+/**
+ * `\.[0-9]+` and the like: every pass of the group starts with a separator
+ * its repetitions cannot match, so a string splits into passes one way only.
+ */
+function isSeparated(body: string): boolean {
+  const head = /^(?:\\([.\-/:,_@ ])|([-/:,_@ ]))/.exec(body);
+  if (!head) return false;
+  const separator = head[1] ?? head[2];
+  const rest = body.slice(head[0].length);
+  return !rest.includes(separator) && !rest.includes("|") &&
+    !/\[\^|\\[WSDwsd]|(^|[^\\])\./.test(rest);
+}
+
+function skipClass(pattern: string, start: number): number {
+  for (let i = start + 1; i < pattern.length; i++) {
+    if (pattern[i] === "\\") i++;
+    else if (pattern[i] === "]" && i > start + 1) return i;
+  }
+  return pattern.length;
+}
+
+function isRepetition(pattern: string, at: number): boolean {
+  const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(at));
+  if (!m) return false;
+  if (m[2] === undefined) return Number(m[1]) > 1;
+  return m[3] === "" || Number(m[3]) > 1;
+}

@@ -1,0 +1,113 @@
+import { type Capabilities, CapabilitiesSchema, CapabilityEnforcer } from "../capability/mod.ts";
+import type { Runner } from "../process/mod.ts";
+import type { SkillStore } from "../store/mod.ts";
+import type { Prompter } from "../terminal/mod.ts";
+import type { RecipeEntry } from "./catalog.ts";
+import { type RecipeEvent, RecipeExecutor, type RecipeResult } from "./executor.ts";
+
+/** Options of {@link runRecipe}. */
+export interface RunRecipeOptions {
+  /** The store the recipe came from: its home holds `audit.log` and `runs/`. */
+  store: Pick<SkillStore, "home" | "info">;
+  entry: RecipeEntry;
+  /** Resolved parameter values. */
+  values: Record<string, string>;
+  runner: Runner;
+  prompter: Prompter;
+  assumeYes?: boolean;
+  yesHint?: string;
+  signal?: AbortSignal;
+  cwd?: string;
+  onEvent?: (event: RecipeEvent) => void;
+  /**
+   * The grants to judge the recipe's commands with. Default: bundled `core.*`
+   * skills are trusted with what their skill.toml requests (they ship inside
+   * caro); any other skill gets what skills.lock grants it, which is nothing
+   * until the user grants it (SPEC §6: deny by default).
+   */
+  grants?: Capabilities;
+}
+
+/** A run's result and the file its log was written to. */
+export interface RecipeRun {
+  result: RecipeResult;
+  /** `$CARO_HOME/runs/<time>-<skill>-<recipe>.jsonl`: every event, then the result. */
+  logFile: string;
+}
+
+/**
+ * Runs a recipe of an installed or bundled skill: builds the capability
+ * enforcer from the skill's grants (audit log in the home), runs the
+ * {@link RecipeExecutor}, and writes a run log under `$CARO_HOME/runs/`.
+ *
+ * @throws {SkillError} as {@link RecipeExecutor.execute}
+ */
+export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
+  const { store, entry } = options;
+  const grants = options.grants ?? await grantsOf(store, entry);
+  const cwd = options.cwd ?? Deno.cwd();
+  const enforcer = new CapabilityEnforcer({
+    grants: (id) => id === entry.skillId ? grants : undefined,
+    auditLog: store.home.auditLog,
+    paths: {
+      home: Deno.env.get("HOME") ?? "/",
+      projectRoot: Deno.env.get("CARO_PROJECT_ROOT") ?? cwd,
+      cacheDir: store.home.cacheDir,
+      cwd,
+    },
+  });
+  const runsDir = `${store.home.root}/runs`;
+  await Deno.mkdir(runsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const logFile = `${runsDir}/${stamp}-${entry.skillId}-${entry.recipe.id}-${
+    crypto.randomUUID().slice(0, 8)
+  }.jsonl`;
+  const log = await Deno.open(logFile, { create: true, append: true });
+  const encoder = new TextEncoder();
+  const write = (value: unknown) => log.writeSync(encoder.encode(`${JSON.stringify(value)}\n`));
+  try {
+    write({
+      type: "start",
+      recipe: entry.ref,
+      file: entry.file,
+      parameters: options.values,
+      at: new Date().toISOString(),
+    });
+    const executor = new RecipeExecutor({
+      runner: options.runner,
+      prompter: options.prompter,
+      enforcer,
+      skillId: entry.skillId,
+      defaultConfirmation: entry.defaultConfirmation,
+      assumeYes: options.assumeYes,
+      yesHint: options.yesHint,
+      signal: options.signal,
+      cwd,
+      onEvent: (event) => {
+        write({ ...event, at: new Date().toISOString() });
+        options.onEvent?.(event);
+      },
+    });
+    try {
+      const result = await executor.execute(entry.recipe, options.values);
+      write({ type: "result", result });
+      return { result, logFile };
+    } catch (error) {
+      write({ type: "error", message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  } finally {
+    log.close();
+  }
+}
+
+async function grantsOf(
+  store: Pick<SkillStore, "info">,
+  entry: RecipeEntry,
+): Promise<Capabilities> {
+  // Bundled core.* skills ship inside caro and are trusted like caro itself:
+  // they are granted exactly what their skill.toml requests.
+  if (entry.skill.bundled) return entry.skill.requestedCapabilities;
+  const info = await store.info(entry.skillId);
+  return info.granted ?? CapabilitiesSchema.parse({});
+}
