@@ -3,6 +3,7 @@ import { type Diagnostic, SkillError } from "../errors/mod.ts";
 import type { SkillManifest } from "./model.ts";
 import { type ManifestParse, parseManifest } from "./parse.ts";
 import { parseAgentSkill } from "./agent_skill.ts";
+import { parseRecipe } from "../recipe/mod.ts";
 
 /** The context file of a skill.toml skill, always injected when it matches. */
 export const CONTEXT_FILE = "knowledge/prompts/context.md";
@@ -93,6 +94,15 @@ export async function validateSkillFolder(
       source: format === "toml" ? source : undefined,
     });
     diagnostics.push(...fsFindings);
+    // SPEC §2 "recipes valid": each recipe file is checked with its own line:col
+    // (files of a skill that does not provide recipes are never read).
+    const recipeFiles = parsed.manifest.provides.recipes
+      ? classifyFiles(parsed.manifest, walk.files).recipeFiles
+      : [];
+    for (const file of recipeFiles) {
+      const text = await Deno.readTextFile(`${dir}/${file}`);
+      diagnostics.push(...parseRecipe(text, { file }).diagnostics);
+    }
     skill = {
       dir,
       manifest: parsed.manifest,
