@@ -59,4 +59,4 @@ export {
   parseKnowledgeTests,
   runKnowledgeTests,
 } from "./knowledge_tests.ts";
-export { countTokens } from "./token_count.ts";
+export { countTokens, isTokenizerLoaded } from "./token_count.ts";

@@ -18,3 +18,18 @@ export async function countTokens(text: string): Promise<number> {
   );
   return (await tokenizer)(text);
 }
+
+/**
+ * Whether {@link countTokens} has loaded the tokenizer in this process (a warm
+ * chunk cache never needs it).
+ *
+ * @example
+ * ```ts
+ * import { countTokens, isTokenizerLoaded } from "./token_count.ts";
+ * await countTokens("x");
+ * if (!isTokenizerLoaded()) throw new Error();
+ * ```
+ */
+export function isTokenizerLoaded(): boolean {
+  return tokenizer !== undefined;
+}

@@ -58,9 +58,17 @@ export interface MatchOptions {
 const WEIGHTS: Record<Exclude<MatchKind, "fuzzy">, number> = {
   topic: 3,
   keyword: 2,
-  synonym: 2,
+  synonym: 1.5,
   description: 1,
 };
+
+/** A multi-word synonym ("this week", "disk usage") says more than one word does. */
+const PHRASE_WEIGHT = 2.5;
+
+interface TermScore {
+  exact: number;
+  near: number;
+}
 
 interface Posting {
   skill: number;
@@ -157,17 +165,24 @@ export class TopicIndex {
    */
   async match(prompt: string): Promise<SkillMatch[]> {
     const { raw, trimmed } = promptTokens(prompt);
-    // Per skill: every distinct reason, and the best weight per term (a term scores once).
+    // Per skill: every distinct reason, and per term the best exact weight and the sum of
+    // synonym/fuzzy weights (capped): one generic synonym ("today") is not enough alone,
+    // two of them for the same topic are ("unpack backup.tgz").
     const hits = new Map<
       number,
-      { reasons: Map<string, MatchReason>; best: Map<string, number> }
+      { reasons: Map<string, MatchReason>; terms: Map<string, TermScore> }
     >();
     const record = (skill: number, reason: MatchReason) => {
       let hit = hits.get(skill);
-      if (!hit) hits.set(skill, hit = { reasons: new Map(), best: new Map() });
-      hit.reasons.set(`${reason.kind}:${reason.said}:${reason.term}`, reason);
+      if (!hit) hits.set(skill, hit = { reasons: new Map(), terms: new Map() });
+      const id = `${reason.kind}:${reason.said}:${reason.term}`;
+      if (hit.reasons.has(id)) return;
+      hit.reasons.set(id, reason);
       const key = `${reason.kind === "description" ? "d" : "t"}:${singular(reason.term)}`;
-      hit.best.set(key, Math.max(hit.best.get(key) ?? 0, reason.weight));
+      const score = hit.terms.get(key) ?? { exact: 0, near: 0 };
+      if (reason.kind === "synonym" || reason.kind === "fuzzy") score.near += reason.weight;
+      else score.exact = Math.max(score.exact, reason.weight);
+      hit.terms.set(key, score);
     };
     const matchedWords = new Set<string>();
     const tryPostings = (key: string, at: number, word: string) => {
@@ -177,7 +192,8 @@ export class TopicIndex {
       for (const p of list) {
         if (p.rest.length > 0 && !p.rest.every((t, i) => trimmed[at + 1 + i] === t)) continue;
         if (p.rest.length === 0 && isStopword(word) && p.kind !== "topic") continue;
-        record(p.skill, { kind: p.kind, said: p.said, term: p.term, weight: WEIGHTS[p.kind] });
+        const weight = p.rest.length > 0 && p.kind === "synonym" ? PHRASE_WEIGHT : WEIGHTS[p.kind];
+        record(p.skill, { kind: p.kind, said: p.said, term: p.term, weight });
         found = true;
       }
       return found;
@@ -198,7 +214,10 @@ export class TopicIndex {
     const matches: SkillMatch[] = [];
     for (const [skill, hit] of hits) {
       const reasons = [...hit.reasons.values()].sort((a, b) => b.weight - a.weight);
-      const score = [...hit.best.values()].reduce((sum, w) => sum + w, 0);
+      const score = [...hit.terms.values()].reduce(
+        (sum, t) => sum + Math.max(t.exact, Math.min(WEIGHTS.topic, t.near)),
+        0,
+      );
       if (score < this.#minScore) continue;
       const { id, priority } = this.data.skills[skill];
       const terms = [
