@@ -15,6 +15,7 @@ import { verifyCommand } from "./commands/skill_verify.ts";
 import { testCommand } from "./commands/skill_test.ts";
 import { contextCommand } from "./commands/context.ts";
 import { askCommand } from "./commands/ask.ts";
+import { recipeCommand } from "./commands/recipe.ts";
 
 /** Builds the `caro` command tree. */
 export function buildProgram(): Command {
@@ -40,8 +41,10 @@ export function buildProgram(): Command {
   program.addCommand(skill);
   program.addCommand(contextCommand(ctx));
   program.addCommand(askCommand(ctx));
+  const recipe = recipeCommand(ctx);
+  program.addCommand(recipe);
 
-  for (const command of [program, ...program.commands, ...skill.commands]) {
+  for (const command of [program, ...program.commands, ...skill.commands, ...recipe.commands]) {
     command.exitOverride().configureOutput({
       outputError: (text, write) =>
         write(

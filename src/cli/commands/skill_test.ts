@@ -40,8 +40,21 @@ export const knowledgeSuite: SkillTestSuite = async (dir, options) => {
   }));
 };
 
+/** `tests/recipe_test.yaml` (SPEC §3), through `runRecipeTests` with mocked commands. */
+export const recipeSuite: SkillTestSuite = async (dir, options) => {
+  const { runRecipeTests } = await import("../../recipe/mod.ts");
+  const report = await runRecipeTests(dir, { filter: options.filter });
+  return report.cases.map((c) => ({
+    kind: "recipe",
+    name: c.name,
+    passed: c.ok,
+    failures: c.problems,
+    note: c.result ? `${c.recipe}: ${c.result.status}` : c.recipe,
+  }));
+};
+
 /** Every kind of test `caro skill test` runs, in order. */
-export const SKILL_TEST_SUITES: SkillTestSuite[] = [knowledgeSuite];
+export const SKILL_TEST_SUITES: SkillTestSuite[] = [knowledgeSuite, recipeSuite];
 
 /** `caro skill test [PATH] [--filter TEXT]`: ends with `N tests passed, N failed`. */
 export function testCommand(
