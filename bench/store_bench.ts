@@ -92,19 +92,62 @@ async function benchList(root: string): Promise<void> {
   const listTable = ["run", ...CARO_PERMISSIONS, CARO_MAIN, "skill", "list"];
   const version = ["run", ...CARO_PERMISSIONS, CARO_MAIN, "--version"];
   const emptyArgs = ["run", ...CARO_PERMISSIONS, empty];
+  // The floor any CLI built on npm packages pays: Deno's node compatibility start-up.
+  const floor = `${root}/npm_floor.ts`;
+  await Deno.writeTextFile(floor, `import "commander";\nimport "picocolors";\n`);
+  const floorArgs = [
+    "run",
+    ...CARO_PERMISSIONS,
+    "--config",
+    new URL("../deno.json", import.meta.url).pathname,
+    floor,
+  ];
+  // What `list` costs when the CLI loads only the command it runs: the same list
+  // command behind a program that registers nothing else.
+  const light = `${root}/light_main.ts`;
+  const src = new URL("../src/cli/", import.meta.url).href;
+  await Deno.writeTextFile(
+    light,
+    `import { Command } from "commander";
+import { contextOf } from "${src}context.ts";
+import { listCommand } from "${src}commands/skill_list.ts";
+const program = new Command("caro").option("--home <dir>").option("-q, --quiet").option("--no-color");
+const skill = new Command("skill");
+skill.addCommand(listCommand(contextOf(program)));
+program.addCommand(skill);
+await program.parseAsync(Deno.args, { from: "user" });
+`,
+  );
+  const lightJson = [
+    "run",
+    ...CARO_PERMISSIONS,
+    "--config",
+    new URL("../deno.json", import.meta.url).pathname,
+    light,
+    "skill",
+    "list",
+    "--format",
+    "json",
+  ];
   // Warm the module cache of each.
-  for (const args of [emptyArgs, listJson, listTable, version]) await timeCommand(deno, args, env);
+  for (const args of [emptyArgs, floorArgs, listJson, listTable, version, lightJson]) {
+    await timeCommand(deno, args, env);
+  }
   const times = {
     empty: [] as number[],
     json: [] as number[],
     table: [] as number[],
     version: [] as number[],
+    light: [] as number[],
+    floor: [] as number[],
   };
   for (let i = 0; i < RUNS; i++) {
     times.empty.push(await timeCommand(deno, emptyArgs, env));
     times.json.push(await timeCommand(deno, listJson, env));
     times.table.push(await timeCommand(deno, listTable, env));
     times.version.push(await timeCommand(deno, version, env));
+    times.light.push(await timeCommand(deno, lightJson, env));
+    times.floor.push(await timeCommand(deno, floorArgs, env));
   }
   const base = median(times.empty);
   const show = (label: string, values: number[]) =>
@@ -114,9 +157,11 @@ async function benchList(root: string): Promise<void> {
       }`,
     );
   show("deno run empty.ts (baseline)", times.empty);
+  show("deno run importing commander+picocolors", times.floor);
   show("caro --version (CLI start-up)", times.version);
   show("caro skill list --format json", times.json);
   show("caro skill list (table)", times.table);
+  show("list --format json, light entry", times.light);
   // The list operation itself, in process (no start-up), for the share of the store.
   const store = await SkillStore.open(home);
   const inProcess: number[] = [];

@@ -5,8 +5,9 @@
  *
  * - {@link SkillStore}: the operations the CLI calls.
  * - {@link SkillLoader}: skill folders loaded into memory.
- * - {@link SkillIndexEntrySchema} / {@link SkillIndexEntry}: what the index
- *   holds per skill, enough to list and to match prompts without opening skills.
+ * - {@link SkillIndexEntry}: what the index holds per skill, enough to list
+ *   and to match prompts without opening skills; its zod schema
+ *   `SkillIndexEntrySchema` is exported by `./index_schema.ts`.
  * - {@link parseSkillsFilter}: the global `--skills` option as a predicate.
  * - {@link CaroHome}: the paths of a home.
  *

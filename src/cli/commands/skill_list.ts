@@ -38,20 +38,14 @@ export function listCommand(ctx: CommandContext): Command {
         out.line("Install one with: caro skill add ./path/to/skill");
         return;
       }
-      const { default: Table } = await import("cli-table3");
       const c = out.colors;
       const head = ["ID", "VERSION", "STATUS", "PROVIDES", "SOURCE"];
       if (options.verbose) head.push("CAPABILITIES", "TOPICS", "PATH");
-      const table = new Table({
-        head: head.map((h) => c.bold(h)),
-        style: { head: [], border: [], compact: true },
-        chars: { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" },
-      });
-      for (const s of skills) {
+      const rows = skills.map((s) => {
         const row = [
           s.id,
           s.version,
-          s.enabled ? c.green("enabled") : c.dim("disabled"),
+          s.enabled ? "enabled" : "disabled",
           providesList(s).join(", ") || "-",
           s.bundled ? "bundled" : s.source,
         ];
@@ -62,12 +56,44 @@ export function listCommand(ctx: CommandContext): Command {
             s.path,
           );
         }
-        table.push(row);
-      }
-      out.line(table.toString());
+        return row;
+      });
+      const paint = (row: string[]) =>
+        row.map((cell, i) => i !== 2 ? cell : cell === "enabled" ? c.green(cell) : c.dim(cell));
+      out.line(
+        rows.length <= BOXED_ROWS
+          ? await boxed(head.map((h) => c.bold(h)), rows.map(paint))
+          : columns(head, rows, c.bold),
+      );
       const enabled = skills.filter((s) => s.enabled).length;
       out.progress(`${skills.length} skill(s), ${enabled} enabled`);
     });
+}
+
+/**
+ * Up to this many rows are drawn with cli-table3; more as plain columns,
+ * because cli-table3 takes ~250 ms for 1,000 rows (bench/store_bench.ts).
+ */
+const BOXED_ROWS = 200;
+
+async function boxed(head: string[], rows: string[][]): Promise<string> {
+  const { default: Table } = await import("cli-table3");
+  const table = new Table({
+    head,
+    style: { head: [], border: [], compact: true },
+    chars: { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  table.push(...rows);
+  return table.toString();
+}
+
+/** Plain left-aligned columns, two spaces apart (ids and versions are ASCII). */
+function columns(head: string[], rows: string[][], bold: (s: string) => string): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (row: string[], style = (s: string) => s) =>
+    row.map((cell, i) => (i === row.length - 1 ? style(cell) : style(cell.padEnd(widths[i]))))
+      .join("  ");
+  return [line(head, bold), ...rows.map((r) => line(r))].join("\n");
 }
 
 /** The JSON shape of one skill (SPEC §9: id, version, status, provides, capabilities, …). */
