@@ -22,8 +22,10 @@ export type ProgramKind = "program" | "builtin" | "wrapper";
 export interface Judge {
   /** The script a shell would read on stdin: text, null when computed, undefined when none. */
   readonly stdin: Word | undefined;
-  /** Judges `argv` as a program that would run, reached through `via`. */
-  run(argv: Word[], via: string, stdin?: Word): void;
+  /** Judges `argv` as a program that would run, reached through `via`, with its own stdin. */
+  run(argv: Word[], via: string): void;
+  /** Like {@link run} for a wrapper's command, which reads the wrapper's stdin. */
+  pass(argv: Word[], via: string): void;
   /** Parses `text` as shell and judges every program in it. */
   script(text: Word, via: string): void;
   /** The words of `text` when it is one simple command with static words, else null. */
@@ -240,7 +242,7 @@ function wrapper(spec: WrapperSpec): Rule {
       if (spec.opensShell) judge.problem(`${name} without a command opens a shell`);
       return "program";
     }
-    judge.run(inner, name, judge.stdin);
+    judge.pass(inner, name);
     return kind;
   };
 }
@@ -399,14 +401,14 @@ const commandBuiltin: Rule = (args, judge, name) => {
   const scan = scanOptions(args, judge, name);
   if (!scan) return "builtin";
   if (scan.options.has("-v") || scan.options.has("-V")) return "builtin";
-  if (scan.rest < args.length) judge.run(args.slice(scan.rest), name, judge.stdin);
+  if (scan.rest < args.length) judge.pass(args.slice(scan.rest), name);
   return "builtin";
 };
 
 const execBuiltin: Rule = (args, judge, name) => {
   const scan = scanOptions(args, judge, name, "a");
   if (!scan) return "builtin";
-  if (scan.rest < args.length) judge.run(args.slice(scan.rest), name, judge.stdin);
+  if (scan.rest < args.length) judge.pass(args.slice(scan.rest), name);
   return "builtin";
 };
 
@@ -447,7 +449,7 @@ const aws: Rule = (args, judge, name) => {
 };
 
 const passOn: Rule = (args, judge, name) => {
-  if (args.length > 0) judge.run(args, name, judge.stdin);
+  if (args.length > 0) judge.pass(args, name);
   return "wrapper";
 };
 
@@ -478,7 +480,7 @@ const env: Rule = (args, judge, name) => {
   const at = skipAssignments(rest, 0, judge, name);
   if (at === null) return "program";
   if (at >= rest.length) return "program"; // prints the environment: judged as env itself
-  judge.run(rest.slice(at), name, judge.stdin);
+  judge.pass(rest.slice(at), name);
   return "wrapper";
 };
 
@@ -511,7 +513,7 @@ const sudo: Rule = (args, judge, name) => {
     }
     return "program";
   }
-  judge.run(inner, name, judge.stdin);
+  judge.pass(inner, name);
   return "program";
 };
 
@@ -538,7 +540,7 @@ const su: Rule = (args, judge, name) => {
   if (scan.options.has("-u") || scan.options.has("--user")) {
     const inner = args.slice(scan.rest);
     if (inner.length > 0) {
-      judge.run(inner, name, judge.stdin);
+      judge.pass(inner, name);
       return "program";
     }
   }
@@ -567,7 +569,7 @@ const xargs: Rule = (args, judge, name) => {
     // Input replaces the placeholder: those words are unknown.
     inner = inner.map((w) => (w === null || replace === null || w.includes(replace) ? null : w));
   } else inner = [...inner, null];
-  judge.run(inner, name, undefined);
+  judge.run(inner, name);
   return "wrapper";
 };
 
@@ -581,7 +583,7 @@ const flock: Rule = (args, judge, name) => {
   }
   const after = args.slice(scan.rest + 1);
   if (after[0] === "-c" || after[0] === "--command") judge.script(after[1] ?? null, `${name} -c`);
-  else if (after.length > 0) judge.run(after, name, judge.stdin);
+  else if (after.length > 0) judge.pass(after, name);
   return "wrapper";
 };
 

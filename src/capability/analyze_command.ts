@@ -72,8 +72,27 @@ const REDIRECTS: ReadonlySet<string> = new Set([
   "heredoc_redirect",
   "herestring_redirect",
 ]);
-/** Marks stdin as not yet computed: most programs never ask for it. */
-const LAZY_STDIN: unique symbol = Symbol("lazy stdin");
+/**
+ * Words made only of these characters need no shell parsing: no quotes,
+ * expansions, globs, operators, redirections, comments or tildes.
+ */
+const SIMPLE_LINE = /^[ \t]*[\w./:%@+,=-]+(?:[ \t]+[\w./:%@+,=-]+)*[ \t]*$/;
+
+/**
+ * The words of a line that is one simple command of plain words (the common
+ * `less -R`, `ssh -W %h:%p bastion`, `aws s3 ls`), split without the parser;
+ * null when the line needs the parser (a leading `NAME=` is an assignment).
+ */
+function simpleWords(text: string): string[] | null {
+  if (!SIMPLE_LINE.test(text)) return null;
+  const words = text.trim().split(/[ \t]+/);
+  return words[0].includes("=") ? null : words;
+}
+
+/** The stdin of a command, computed only if a rule asks (most never do). */
+class LazyStdin {
+  constructor(readonly command: ShellNode, readonly hasRedirect: boolean) {}
+}
 
 /**
  * Finds every program a shell line would run (pipelines, lists, subshells,
@@ -113,9 +132,7 @@ class Analysis implements Judge {
   readonly programs: ProgramUse[] = [];
   readonly files: FileAccess[] = [];
   readonly problems: string[] = [];
-  #stdin: Word | undefined | typeof LAZY_STDIN = undefined;
-  /** The command whose stdin LAZY_STDIN stands for (read only if a rule asks). */
-  #stdinOf: { command: ShellNode; hasRedirect: boolean } | null = null;
+  #stdin: Word | undefined | LazyStdin = undefined;
   #depth = 0;
   #via: string | null = null;
 
@@ -146,11 +163,17 @@ class Analysis implements Judge {
       this.problem(`commands are nested more than ${MAX_DEPTH} levels deep`);
       return;
     }
-    const tree = this.parser.parse(text);
+    const simple = simpleWords(text);
+    const tree = simple ? null : this.parser.parse(text);
     const savedVia = this.#via;
     this.#depth++;
     this.#via = via;
     try {
+      if (simple) {
+        this.#program(simple[0], simple.slice(1), via, undefined);
+        return;
+      }
+      if (!tree) return;
       const root = tree.rootNode;
       if (root.hasError) {
         this.problem(`${via ? `${via}: ` : ""}the line does not parse as shell${near(root)}`);
@@ -160,7 +183,7 @@ class Analysis implements Judge {
     } finally {
       this.#depth--;
       this.#via = savedVia;
-      tree.delete();
+      tree?.delete();
     }
   }
 
@@ -170,6 +193,8 @@ class Analysis implements Judge {
   }
 
   words(text: string): Word[] | null {
+    const simple = simpleWords(text);
+    if (simple) return simple;
     const tree = this.parser.parse(text);
     try {
       const root = tree.rootNode;
@@ -186,7 +211,15 @@ class Analysis implements Judge {
     }
   }
 
-  run(argv: Word[], via: string, stdin?: Word): void {
+  run(argv: Word[], via: string): void {
+    this.#run(argv, via, undefined);
+  }
+
+  pass(argv: Word[], via: string): void {
+    this.#run(argv, via, this.#stdin);
+  }
+
+  #run(argv: Word[], via: string, stdin: Word | undefined | LazyStdin): void {
     const written = argv[0];
     if (written === undefined) return;
     const label = this.#via ? `${this.#via} > ${via}` : via;
@@ -199,9 +232,8 @@ class Analysis implements Judge {
 
   /** What the program being judged reads on stdin (see {@link Judge.stdin}). */
   get stdin(): Word | undefined {
-    if (this.#stdin === LAZY_STDIN) {
-      const of = this.#stdinOf;
-      this.#stdin = of ? stdinOf(of.command, of.hasRedirect) : undefined;
+    if (this.#stdin instanceof LazyStdin) {
+      this.#stdin = stdinOf(this.#stdin.command, this.#stdin.hasRedirect);
     }
     return this.#stdin;
   }
@@ -210,7 +242,7 @@ class Analysis implements Judge {
     written: string,
     args: Word[],
     via: string | null,
-    stdin: Word | undefined | typeof LAZY_STDIN,
+    stdin: Word | undefined | LazyStdin,
   ): void {
     const name = programName(written);
     if (name === null) {
@@ -299,13 +331,11 @@ class Analysis implements Judge {
       this.problem(`the command name ${nameNode.text} is computed at run time`);
       return;
     }
-    this.#stdinOf = { command: node, hasRedirect };
-    this.#program(written, args, this.#via, LAZY_STDIN);
+    this.#program(written, args, this.#via, new LazyStdin(node, hasRedirect));
   }
 
   #redirect(node: ShellNode): void {
-    const op = redirectOperator(node);
-    const dest = node.childForFieldName("destination");
+    const { op, dest } = redirectParts(node);
     if (!dest) return;
     // `2>&1`, `>&-`: duplicating or closing a descriptor opens no file.
     if ((op === ">&" || op === "<&") && (dest.type === "number" || dest.text === "-")) return;
@@ -318,11 +348,19 @@ class Analysis implements Judge {
   }
 }
 
-/** The operator of a redirection: `>`, `>>`, `<`, `&>`, `>&`, `<>`, … */
-function redirectOperator(node: ShellNode): string {
-  let op = "";
-  for (const child of node.children) if (child && !child.isNamed) op += child.text;
-  return op;
+/** The operator of a redirection (`>`, `>>`, `<`, `&>`, `>&`, `<>`, …) and its target. */
+function redirectParts(node: ShellNode): { op: string; dest: ShellNode | null } {
+  // The operator is the text between the optional descriptor and the target;
+  // slicing it avoids a wasm call per anonymous child.
+  const named = node.namedChildren;
+  const dest = named[named.length - 1] ?? null;
+  if (!dest) return { op: "", dest: null };
+  const first = named[0];
+  const from = first && first !== dest && first.type === "file_descriptor"
+    ? first.endIndex - node.startIndex
+    : 0;
+  const op = node.text.slice(from, dest.startIndex - node.startIndex).replace(/\s+/g, "");
+  return { op, dest };
 }
 
 /** ` near "…"` pointing at the first error node, for the reason text. */
@@ -354,7 +392,7 @@ function stdinOf(command: ShellNode, hasRedirect: boolean): Word | undefined {
     else if (r.type === "herestring_redirect") {
       const value = r.namedChildren[0];
       stdin = value ? staticValue(value, value.type) : null;
-    } else if (r.type === "file_redirect" && redirectOperator(r) === "<") {
+    } else if (r.type === "file_redirect" && redirectParts(r).op === "<") {
       const fd = r.childForFieldName("descriptor")?.text ?? "0";
       if (fd === "0") stdin = null;
     }
