@@ -132,7 +132,16 @@ export class CaroHome {
   }
 }
 
-/** An `io` {@link SkillError} for a failed filesystem operation. */
+/**
+ * An `io` {@link SkillError} for a failed filesystem operation.
+ *
+ * @example
+ * ```ts
+ * import { ioError } from "./home.ts";
+ * const err = ioError("Cannot create /x", new Error("EACCES"));
+ * if (err.code !== "io" || err.why !== "EACCES") throw new Error();
+ * ```
+ */
 export function ioError(message: string, cause: unknown): SkillError {
   const why = cause instanceof Error ? cause.message : String(cause);
   return new SkillError("io", message, { why, cause });

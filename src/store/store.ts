@@ -622,7 +622,16 @@ export class SkillStore {
   }
 }
 
-/** The `not_found` error for an unknown id, with the nearest ids as hints. */
+/**
+ * The `not_found` error for an unknown id, with the nearest ids as hints.
+ *
+ * @example
+ * ```ts
+ * import { unknownSkill } from "./store.ts";
+ * const err = unknownSkill("tool.jqq", ["tool.jq", "core.shell"]);
+ * if (err.code !== "not_found" || err.hints[0].run !== "caro skill info tool.jq") throw new Error();
+ * ```
+ */
 export function unknownSkill(id: string, known: Iterable<string>): SkillError {
   const near = didYouMean(id, known);
   return new SkillError("not_found", `Skill ${id} is not installed`, {

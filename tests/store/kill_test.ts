@@ -27,7 +27,10 @@ async function leftovers(home: string): Promise<string[]> {
 async function addWatched(
   home: string,
   args: string[],
-  arm: (child: Deno.ChildProcess, phase: "start" | "commit") => ReturnType<typeof setTimeout> | undefined,
+  arm: (
+    child: Deno.ChildProcess,
+    phase: "start" | "commit",
+  ) => ReturnType<typeof setTimeout> | undefined,
 ): Promise<{ code: number; total: number; commit: number }> {
   const started = performance.now();
   const child = caroCommand(["skill", "add", ...args], { home }).spawn();
