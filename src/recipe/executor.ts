@@ -91,8 +91,17 @@ export interface RenderedRecipe {
       custom: boolean;
     }
   >;
-  steps: Array<{ step: Step; command: string; confirmation: StepConfirmation }>;
-  verification: Array<{ verification: Verification; command: string; message?: string }>;
+  steps: Array<
+    { step: Step; command: string; confirmation: StepConfirmation; expect: Step["expect"] }
+  >;
+  verification: Array<
+    {
+      verification: Verification;
+      command: string;
+      message?: string;
+      expect: Verification["expect"];
+    }
+  >;
   rollback: Array<{ command: string; description?: string; step?: string }>;
 }
 
@@ -187,6 +196,7 @@ export class RecipeExecutor {
         step,
         command: renderCommand(step.command, values),
         confirmation: step.confirmation ?? fallbackLevel,
+        expect: renderExpect(step.expect, values),
       })),
       verification: recipe.verification.map((verification) => ({
         verification,
@@ -194,6 +204,7 @@ export class RecipeExecutor {
         message: verification.message === undefined
           ? undefined
           : renderText(verification.message, values),
+        expect: renderExpect(verification.expect, values),
       })),
       rollback: recipe.rollback.map((r) => ({
         command: renderCommand(r.command, values),
@@ -315,9 +326,9 @@ export class RecipeExecutor {
       );
     }
 
-    const started_ids = new Set<string>();
+    const started_ids = new Map<string, boolean>(); // step id → completed
     const total = plan.steps.length;
-    for (const [i, { step, command, confirmation }] of plan.steps.entries()) {
+    for (const [i, { step, command, confirmation, expect }] of plan.steps.entries()) {
       const index = i + 1;
       if (o.signal?.aborted) {
         return await this.#interrupted(result, plan, started_ids, step.id, finish);
@@ -368,8 +379,9 @@ export class RecipeExecutor {
         }
       }
       o.onEvent?.({ type: "step_start", index, total, id: step.id, name: step.name, command });
-      started_ids.add(step.id);
-      const record = await this.#record(step.id, step.name, command, step.timeout, step.expect);
+      started_ids.set(step.id, false);
+      const record = await this.#record(step.id, step.name, command, step.timeout, expect);
+      started_ids.set(step.id, record.ok);
       record.confirmed_by = confirmedBy;
       result.steps.push(record);
       o.onEvent?.({ type: "step_end", index, total, record });
@@ -387,14 +399,14 @@ export class RecipeExecutor {
       }
     }
 
-    for (const [i, { verification, command, message }] of plan.verification.entries()) {
+    for (const [i, { command, message, expect }] of plan.verification.entries()) {
       const id = `verify-${i + 1}`;
       const record = await this.#record(
         id,
         message ?? `verification ${i + 1}`,
         command,
         300,
-        verification.expect,
+        expect,
       );
       result.verification.push(record);
       o.onEvent?.({ type: "verification", index: i + 1, total: plan.verification.length, record });
@@ -424,7 +436,7 @@ export class RecipeExecutor {
   async #interrupted(
     result: RecipeResult,
     plan: RenderedRecipe,
-    started: Set<string>,
+    started: Map<string, boolean>,
     id: string,
     finish: (status: RecipeStatus, message: string) => RecipeResult,
   ): Promise<RecipeResult> {
@@ -458,7 +470,7 @@ export class RecipeExecutor {
   async #rollback(
     result: RecipeResult,
     plan: RenderedRecipe,
-    started: Set<string>,
+    started: Map<string, boolean>,
     reason: string,
     useSignal = true,
   ): Promise<boolean | null> {
@@ -526,12 +538,25 @@ export class RecipeExecutor {
   }
 }
 
+/** `output_contains` may name parameters; it is compared as plain text. */
+function renderExpect<T extends { output_contains?: string }>(
+  expect: T,
+  values: Readonly<Record<string, string>>,
+): T {
+  return expect.output_contains === undefined
+    ? expect
+    : { ...expect, output_contains: renderText(expect.output_contains, values) };
+}
+
 function applicableRollback(
   plan: RenderedRecipe,
-  started: Set<string>,
+  started: Map<string, boolean>,
 ): RenderedRecipe["rollback"] {
   if (started.size === 0) return [];
-  return plan.rollback.filter((r) => r.step === undefined || started.has(r.step)).reverse();
+  // A rollback tied to a step undoes only a completed step (the step may have failed
+  // because its target already existed); one tied to none cleans up after any start.
+  return plan.rollback.filter((r) => r.step === undefined || started.get(r.step) === true)
+    .reverse();
 }
 
 /** Why a run does not meet `expect`, or null. */

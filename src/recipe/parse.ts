@@ -278,11 +278,13 @@ function checkRecipe(recipe: Recipe, add: Add): void {
     }
     steps.set(step.id, i);
     checkRefs(step.command, ["steps", i, "command"], true);
+    checkRefs(step.expect.output_contains, ["steps", i, "expect", "output_contains"], false);
   });
 
   recipe.verification.forEach((v, i) => {
     checkRefs(v.check, ["verification", i, "check"], true);
     checkRefs(v.message, ["verification", i, "message"], false);
+    checkRefs(v.expect.output_contains, ["verification", i, "expect", "output_contains"], false);
     const e = v.expect;
     if (e.json_path !== undefined) {
       if (e.contains === undefined && e.equals === undefined) {
