@@ -127,3 +127,50 @@ Deno.test(`SIGKILL at ${KILLS} moments of caro skill add never breaks verify or 
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("SIGKILL during remove, disable and enable leaves a consistent state", async () => {
+  const root = await Deno.makeTempDir({ prefix: "caro-kill-" });
+  const home = `${root}/home`;
+  try {
+    const src = await writeSkill(root, { id: "tool.gone", extraFiles: 250 });
+    const commands = [["remove", "tool.gone"], ["disable", "tool.gone"], ["enable", "tool.gone"]];
+    // Calibrate each command once.
+    const durations: number[] = [];
+    for (const command of commands) {
+      equal((await runCaro(["skill", "add", src, "--force"], { home })).code, 0);
+      const started = performance.now();
+      const r = await runCaro(["skill", ...command], { home });
+      equal(r.code, 0, r.stderr);
+      durations.push(performance.now() - started);
+    }
+    const kills = 9;
+    for (let i = 0; i < kills; i++) {
+      const which = i % commands.length;
+      await runCaro(["skill", "add", src, "--force"], { home });
+      if (which === 2) await runCaro(["skill", "disable", "tool.gone"], { home });
+      const child = caroCommand(["skill", ...commands[which]], { home }).spawn();
+      child.stdin.close();
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+        }
+      }, (durations[which] * 1.1 * (Math.floor(i / 3) + 1)) / 3);
+      await child.output();
+      clearTimeout(timer);
+      const verify = await runCaro(["skill", "verify"], { home });
+      equal(verify.code, 0, `kill ${i}: ${verify.stderr}`);
+      deepStrictEqual(await leftovers(home), [], `kill ${i}: leftovers after verify`);
+      const list = await runCaro(["skill", "list", "--format", "json"], { home });
+      const installed =
+        (JSON.parse(list.stdout) as { skills: Array<{ id: string; bundled: boolean }> })
+          .skills.filter((s) => !s.bundled).map((s) => s.id).sort();
+      deepStrictEqual(installed, await namesIn(`${home}/skills`), `kill ${i}: list vs skills/`);
+      const lock = await Deno.readTextFile(`${home}/skills.lock`);
+      equal(lock.includes('id = "tool.gone"'), installed.includes("tool.gone"), lock);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
