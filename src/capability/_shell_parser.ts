@@ -18,6 +18,12 @@ export interface ShellParser {
 }
 
 let loading: Promise<ShellParser> | undefined;
+let loaded: ShellParser | undefined;
+
+/** The parser if it is already loaded (saves an await per check), else undefined. */
+export function loadedShellParser(): ShellParser | undefined {
+  return loaded;
+}
 
 /**
  * The shared bash parser, loaded on first use. The grammar .wasm is read as
@@ -44,7 +50,7 @@ async function load(): Promise<ShellParser> {
   const bash = await Language.load(await Deno.readFile(grammarUrl));
   const parser: Parser = new ParserClass();
   parser.setLanguage(bash);
-  return {
+  return loaded = {
     parse(source: string) {
       const tree = parser.parse(source);
       if (tree === null) {

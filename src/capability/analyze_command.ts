@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { loadShellParser, type ShellNode, type ShellParser } from "./_shell_parser.ts";
+import {
+  loadedShellParser,
+  loadShellParser,
+  type ShellNode,
+  type ShellParser,
+} from "./_shell_parser.ts";
 import {
   dangerousVariable,
   holdsCode,
@@ -118,7 +123,7 @@ class LazyStdin {
  * ```
  */
 export async function analyzeCommand(command: string): Promise<CommandAnalysis> {
-  const parser = await loadShellParser();
+  const parser = loadedShellParser() ?? await loadShellParser();
   const analysis = new Analysis(parser);
   if (command.length > MAX_LENGTH) {
     analysis.problem(`the line is longer than ${MAX_LENGTH} characters`);
@@ -413,8 +418,10 @@ function heredocText(redirect: ShellNode): Word {
 /** The value of a word when it is static (quotes and escapes removed), else null. */
 function staticValue(node: ShellNode, type: string): Word {
   switch (type) {
-    case "word":
-      return node.text.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
+    case "word": {
+      const text = node.text;
+      return text.includes("\\") ? text.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1") : text;
+    }
     case "number":
       return node.text;
     case "raw_string":
@@ -423,7 +430,8 @@ function staticValue(node: ShellNode, type: string): Word {
     case "translated_string": {
       const text = type === "string" ? node.text : node.text.slice(1);
       if (node.namedChildren.some((c) => c?.type !== "string_content")) return null;
-      return text.slice(1, -1).replace(/\\\n/g, "").replace(/\\([\\"$`])/g, "$1");
+      const body = text.slice(1, -1);
+      return body.includes("\\") ? body.replace(/\\\n/g, "").replace(/\\([\\"$`])/g, "$1") : body;
     }
     case "ansi_c_string":
       return decodeAnsiC(node.text.slice(2, -1));

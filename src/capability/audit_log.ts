@@ -9,7 +9,20 @@
 import { z } from "zod";
 import { redactCredentials, SkillError } from "../errors/mod.ts";
 
-/** One line of the audit log. Unknown fields are kept so the format can grow. */
+/**
+ * One line of the audit log (SPEC §6). Unknown fields are kept so the format can grow.
+ *
+ * @example
+ * ```ts
+ * import { AuditEntrySchema } from "./audit_log.ts";
+ * const entry = AuditEntrySchema.parse({
+ *   timestamp: "2026-11-25T08:00:00.000Z", skill_id: "cloud.aws", capability: "env_read",
+ *   resource: "AWS_REGION", result: "allowed", user_confirmed: null, execution_result: null,
+ *   future_field: 1,
+ * });
+ * if (entry.future_field !== 1) throw new Error("unknown fields must be kept");
+ * ```
+ */
 export const AuditEntrySchema = z.looseObject({
   /** RFC 3339 time of the check. */
   timestamp: z.string(),
@@ -88,7 +101,12 @@ export interface AuditLogOptions {
 export class AuditLog {
   readonly #maxBytes: number;
 
-  /** @param path The log file, usually `CARO_HOME/audit.log`. */
+  /**
+   * Opens nothing yet: each {@link append} opens, locks, writes and closes.
+   *
+   * @param path The log file, usually `CARO_HOME/audit.log`.
+   * @param options The rotation size.
+   */
   constructor(readonly path: string, options: AuditLogOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_AUDIT_MAX_BYTES;
   }

@@ -76,6 +76,7 @@ export class CapabilityEnforcer {
   /** Real paths of grant roots, resolved once: a later symlink swap cannot move a grant. */
   readonly #roots = new Map<string, string | null>();
 
+  /** @param options The grants, the audit log and what path variables mean. */
   constructor(options: EnforcerOptions) {
     const grants = options.grants;
     this.#grants = typeof grants === "function" ? grants : (id) => grants.get(id);
