@@ -79,7 +79,7 @@ export function parseRecipe(source: string, options: ParseRecipeOptions = {}): R
   const data: unknown = doc.toJS();
   const parsed = RecipeSchema.safeParse(data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) reportIssue(issue, add);
+    for (const issue of parsed.error.issues) reportIssue(issue, add, data);
     return { diagnostics };
   }
   const recipe = parsed.data;
@@ -101,7 +101,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   "": Object.keys(RecipeSchema.shape),
 };
 
-function reportIssue(issue: z.core.$ZodIssue, add: Add): void {
+function reportIssue(issue: z.core.$ZodIssue, add: Add, data: unknown): void {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   const where = path.length === 0 ? "the recipe" : path.join(".");
   if (issue.code === "unrecognized_keys") {
@@ -121,11 +121,20 @@ function reportIssue(issue: z.core.$ZodIssue, add: Add): void {
     }
     return;
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  if (issue.code === "invalid_type" && valueAt(data, path) === undefined) {
     add("error", "missing-key", path, `${where} is required`, `add ${path.at(-1)}: <value>`);
     return;
   }
   add("error", "recipe-schema", path, `${where}: ${issue.message}`, hintFor(path));
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
 }
 
 function knownKeysAt(path: Path): string[] {
@@ -166,6 +175,7 @@ function hintFor(path: Path): string {
     id: "use lowercase letters, digits and hyphens, e.g. backup-dir",
     steps: "add at least one step with id, name and command",
     name: "give a name",
+    version: 'quote it so YAML reads text, e.g. version: "1.0.0"',
   };
   return hints[key] ?? "see the recipe format in docs/authoring.md";
 }

@@ -45,10 +45,11 @@ export function regexProblem(pattern: string): string | null {
       const body = pattern.slice(starts.pop() ?? i, i);
       const inner = (groups.pop() ?? false) && !isSeparated(body);
       if (inner && groups.length > 0) groups[groups.length - 1] = true;
-      previousRepeats = inner;
+      previousRepeats = inner || hasOverlappingBranches(body);
     } else if (ch === "*" || ch === "+" || (ch === "{" && isRepetition(pattern, i))) {
       if (previousRepeats) {
-        return "it nests a repetition inside a repeated group (like (a+)+), which can " +
+        return "it nests a repetition or overlapping alternatives inside a repeated group " +
+          "(like (a+)+ or (a|aa)+), which can " +
           "backtrack for exponential time on a near-miss (catastrophic backtracking)";
       }
       if (groups.length > 0) groups[groups.length - 1] = true;
@@ -79,6 +80,35 @@ export function regexProblem(pattern: string): string | null {
 export function matchesValidation(pattern: string, value: string): boolean {
   if (value.length > MAX_VALIDATED_LENGTH) return false;
   return new RegExp(`^(?:${pattern})$`, "u").test(value);
+}
+
+/**
+ * `a|aa`: alternatives that are not plain words none of which starts another,
+ * so a repeated group can split one string into passes in many ways.
+ */
+function hasOverlappingBranches(body: string): boolean {
+  const branches: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === "\\") {
+      current += body.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (ch === "(" || ch === "[") depth++;
+    if (ch === ")" || ch === "]") depth--;
+    if (ch === "|" && depth === 0) {
+      branches.push(current);
+      current = "";
+    } else current += ch;
+  }
+  branches.push(current);
+  if (branches.length < 2) return false;
+  const isWord = (b: string) => /^[A-Za-z0-9 _-]+$/.test(b);
+  if (!branches.every(isWord)) return true;
+  return branches.some((a, i) => branches.some((b, j) => i !== j && b.startsWith(a)));
 }
 
 /**
