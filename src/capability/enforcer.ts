@@ -76,7 +76,11 @@ export class CapabilityEnforcer {
   /** Real paths of grant roots, resolved once: a later symlink swap cannot move a grant. */
   readonly #roots = new Map<string, string | null>();
 
-  /** @param options The grants, the audit log and what path variables mean. */
+  /**
+   * Creates an enforcer over fixed grants.
+   *
+   * @param options The grants, the audit log and what path variables mean.
+   */
   constructor(options: EnforcerOptions) {
     const grants = options.grants;
     this.#grants = typeof grants === "function" ? grants : (id) => grants.get(id);
@@ -132,6 +136,17 @@ export class CapabilityEnforcer {
     for (const program of analysis.programs) {
       const via = program.via ? ` (via ${program.via})` : "";
       const blocked = blockedBy(program.name, exec.blocked);
+      // `cp /bin/rm x && ./x` would run a blocked program under another name.
+      for (const arg of program.args) {
+        const target = arg !== null && arg.includes("/")
+          ? blockedBy(baseName(arg), exec.blocked)
+          : null;
+        if (target !== null) {
+          reasons.push(
+            `${program.name} ${arg} uses the file of the blocked program ${target}${via}`,
+          );
+        }
+      }
       if (blocked !== null) {
         reasons.push(
           `${program.name} is blocked${blocked === program.name ? "" : ` (as ${blocked})`}${via}`,

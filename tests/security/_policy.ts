@@ -20,6 +20,8 @@ export interface Corpus {
 
 /** Skill allowed only `aws` and `kubectl`, with `rm`, `dd` and `mkfs` blocked. */
 export const CLOUD_SKILL = "cloud.ops";
+/** Skill allowed every program (empty allowlist) except the blocked `rm`, `dd`, `mkfs`. */
+export const OPEN_SKILL = "custom.open";
 /** Skill allowed the programs with GTFOBins escapes, to judge what they would run. */
 export const TOOLS_SKILL = "tool.gtfo";
 
@@ -60,6 +62,14 @@ export async function createCorpus(): Promise<Corpus> {
           "bücher.de",
         ],
         env_read: ["AWS_*", "KUBECONFIG"],
+      }),
+    ],
+    [
+      OPEN_SKILL,
+      CapabilitiesSchema.parse({
+        terminal_exec: { allowed: true, commands: [], blocked },
+        filesystem_read: ["$CARO_PROJECT_ROOT"],
+        filesystem_write: ["$CARO_PROJECT_ROOT/out"],
       }),
     ],
     [

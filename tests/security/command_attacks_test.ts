@@ -4,7 +4,7 @@
  * still be allowed to run. Written before the defence (STYLE.md "Attack tests
  * first").
  */
-import { CLOUD_SKILL, createCorpus } from "./_policy.ts";
+import { CLOUD_SKILL, createCorpus, OPEN_SKILL } from "./_policy.ts";
 
 /** [command, why it must be refused, a word the reason must name]. */
 const DENIED: ReadonlyArray<readonly [string, string, string]> = [
@@ -203,6 +203,58 @@ Deno.test("allowed: everyday lines of a cloud skill", async (t) => {
     for (const command of ALLOWED) {
       await t.step(JSON.stringify(command), async () => {
         const decision = await corpus.enforcer.checkCommand(CLOUD_SKILL, command);
+        if (!decision.allowed) throw new Error(`refused: ${decision.reason}`);
+      });
+    }
+  } finally {
+    await corpus.cleanup();
+  }
+});
+
+/**
+ * With an empty allowlist only the blocklist stands between a skill and
+ * `rm`: [command, why it must be refused, a word the reason must name].
+ */
+const OPEN_DENIED: ReadonlyArray<readonly [string, string, string]> = [
+  ["cp /bin/rm ./out/r && ./out/r -rf /", "a copy of the blocked binary under another name", "rm"],
+  ["ln -s /usr/bin/rm ./out/x; ./out/x -rf /", "a link to the blocked binary", "rm"],
+  ["install -m 755 /bin/dd ./out/d", "installing the blocked binary", "dd"],
+  [
+    "python3 -c 'import shutil; shutil.rmtree(\"/\")'",
+    "an interpreter can do what rm does",
+    "python3",
+  ],
+  ["busybox rm -rf /", "busybox applet", "rm"],
+  ["/bin/r? -rf /", "a glob naming rm", "pattern"],
+  ['"$(command -v rm)" -rf /', "the path of rm computed at run time", "run time"],
+  ["Rm -rf /", "case-insensitive filesystems", "Rm"],
+  ["mkfs.xfs /dev/sdb", "mkfs.<type>", "mkfs"],
+  ["xargs -0 rm -f < ./input.txt", "xargs", "rm"],
+];
+
+const OPEN_ALLOWED: readonly string[] = [
+  "ls -la",
+  "grep -rn TODO .",
+  "echo rm is blocked",
+  "cat readme.md | wc -l",
+  "git status --short",
+];
+
+Deno.test("denied: blocklist bypasses when every other program is allowed", async (t) => {
+  const corpus = await createCorpus();
+  try {
+    for (const [command, why, named] of OPEN_DENIED) {
+      await t.step(`${JSON.stringify(command)}: ${why}`, async () => {
+        const decision = await corpus.enforcer.checkCommand(OPEN_SKILL, command);
+        if (decision.allowed) throw new Error(`allowed, but must be refused: ${why}`);
+        if (!decision.reason.includes(named)) {
+          throw new Error(`reason ${JSON.stringify(decision.reason)} does not name "${named}"`);
+        }
+      });
+    }
+    for (const command of OPEN_ALLOWED) {
+      await t.step(`allowed: ${JSON.stringify(command)}`, async () => {
+        const decision = await corpus.enforcer.checkCommand(OPEN_SKILL, command);
         if (!decision.allowed) throw new Error(`refused: ${decision.reason}`);
       });
     }
