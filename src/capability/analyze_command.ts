@@ -358,8 +358,10 @@ function redirectParts(node: ShellNode): { op: string; dest: ShellNode | null } 
   // The operator is the text between the optional descriptor and the target;
   // slicing it avoids a wasm call per anonymous child.
   const named = node.namedChildren;
-  const dest = named[named.length - 1] ?? null;
-  if (!dest) return { op: "", dest: null };
+  const last = named[named.length - 1] ?? null;
+  // `2>&-` has only its descriptor as a named child: no target.
+  const dest = last && !(named.length === 1 && last.type === "file_descriptor") ? last : null;
+  if (!dest) return { op: node.text.replace(/^\d+/, ""), dest: null };
   const first = named[0];
   const from = first && first !== dest && first.type === "file_descriptor"
     ? first.endIndex - node.startIndex
@@ -453,6 +455,9 @@ function staticValue(node: ShellNode, type: string): Word {
 /** Like {@link staticValue}, keeping `$CARO_PROJECT_ROOT`, `$CARO_CACHE`, `$HOME` for the path rules. */
 function pathValue(node: ShellNode): Word {
   const type = node.type;
+  // An unquoted glob or brace in a target expands to whatever file matches,
+  // which may be a symlink leading out of the granted roots.
+  if (type === "word" && /[*?[{]/.test(node.text)) return null;
   if ((type === "simple_expansion" || type === "expansion") && PATH_VARIABLES.test(node.text)) {
     return node.text;
   }
