@@ -34,7 +34,7 @@ export interface AskResult extends Proposal {
  * let user = "";
  * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
  *   user = (await req.json()).messages[1].content;
- *   return new Response('data: {"choices":[{"delta":{"content":"```sh\\ndf -h\\n```\\nfree space"}}]}\n\ndata: [DONE]\n\n');
+ *   return new Response('data: {"choices":[{"delta":{"content":"~~~sh\\ndf -h\\n~~~\\nfree space"}}]}\n\ndata: [DONE]\n\n');
  * });
  * const result = await askForCommand(new ContextInjector([]), "how full is my disk", {
  *   baseUrl: `http://127.0.0.1:${server.addr.port}/v1`, model: "m",

@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import { parseProposal } from "./mod.ts";
- * if (parseProposal("```\nuptime\n```").command !== "uptime") throw new Error();
+ * if (parseProposal("~~~\nuptime\n~~~").command !== "uptime") throw new Error();
  * ```
  *
  * @module

@@ -13,7 +13,7 @@ export interface Proposal {
  * @example
  * ```ts
  * import { parseProposal } from "./proposal.ts";
- * const p = parseProposal("```sh\nfind . -size +100M\n```\n- `-size +100M`: over 100 MiB\n");
+ * const p = parseProposal("~~~sh\nfind . -size +100M\n~~~\n- `-size +100M`: over 100 MiB\n");
  * if (p.command !== "find . -size +100M" || !p.explanation.startsWith("- `-size")) throw new Error();
  * if (parseProposal("Which directory?").command !== null) throw new Error();
  * ```

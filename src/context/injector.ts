@@ -333,7 +333,16 @@ function inReadingOrder(pieces: Piece[]): Piece[] {
   );
 }
 
-/** A reason as one short line. */
+/**
+ * A reason as one short line.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./injector.ts";
+ * const line = describe({ kind: "synonym", said: "this week", term: "find", weight: 2.5 });
+ * if (line !== 'synonym "this week" → find') throw new Error(line);
+ * ```
+ */
 export function describe(reason: MatchReason): string {
   switch (reason.kind) {
     case "topic":

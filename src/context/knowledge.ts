@@ -211,7 +211,16 @@ async function buildKnowledge(source: KnowledgeSource, key: string): Promise<Ski
   return { id: source.id, key, context, chunks, markerTokens: await countTokens(CUT_MARKER) };
 }
 
-/** Splits markdown at `##` headings (not inside code fences); empty sections dropped. */
+/**
+ * Splits markdown at `##` headings (not inside code fences); empty sections dropped.
+ *
+ * @example
+ * ```ts
+ * import { splitSections } from "./knowledge.ts";
+ * const parts = splitSections("# T\nintro\n## A\na\n~~~\n## not a heading\n~~~\n");
+ * if (parts.length !== 2) throw new Error(JSON.stringify(parts));
+ * ```
+ */
 export function splitSections(markdown: string): string[] {
   const sections: string[][] = [[]];
   let fence: string | null = null;
@@ -230,6 +239,14 @@ export function splitSections(markdown: string): string[] {
 /**
  * Where a section may be cut: at blank lines and before list items, never
  * inside a code fence or a line. Returns the end offset of each piece.
+ *
+ * @example
+ * ```ts
+ * import { paragraphEnds } from "./knowledge.ts";
+ * const text = "intro\n\n- one\n- two";
+ * if (paragraphEnds(text).map((e) => text.slice(0, e)).at(-1) !== text) throw new Error();
+ * if (paragraphEnds(text).length !== 3) throw new Error();
+ * ```
  */
 export function paragraphEnds(section: string): number[] {
   const ends: number[] = [];
@@ -295,6 +312,17 @@ async function makeChunk(file: string, index: number, section: string): Promise<
  * The longest prefix of `chunk` (whole paragraphs, then {@link CUT_MARKER})
  * that fits in `budget` tokens, or null when not even one paragraph does.
  * A piece is never cut inside a paragraph, so never mid-line.
+ *
+ * @example
+ * ```ts
+ * import { cutChunk, CUT_MARKER } from "./knowledge.ts";
+ * const chunk = {
+ *   file: "a.md", index: 0, text: "one\n\ntwo", tokens: 4, paragraphEnds: [3, 8],
+ *   paragraphTokens: [1, 1], terms: [], titleTerms: [],
+ * };
+ * const cut = cutChunk(chunk, 12, 9);
+ * if (cut?.text !== `one\n\n${CUT_MARKER}` || cut.tokens > 12) throw new Error(JSON.stringify(cut));
+ * ```
  */
 export function cutChunk(
   chunk: Chunk,

@@ -122,7 +122,18 @@ export function parseKnowledgeTests(text: string, file = KNOWLEDGE_TEST_FILE): K
   return cases.map(({ hasInput: _, ...c }) => c);
 }
 
-/** The index-entry view of a loaded skill, for matching it alone. */
+/**
+ * The index-entry view of a loaded skill, for matching it alone.
+ *
+ * @example
+ * ```ts
+ * import { injectableOf } from "./knowledge_tests.ts";
+ * import { loadSkillFolder } from "../manifest/mod.ts";
+ * const dir = new URL("../../skills/core.posix", import.meta.url).pathname;
+ * const entry = injectableOf(await loadSkillFolder(dir, { isBundled: true }));
+ * if (entry.id !== "core.posix" || !entry.topics.includes("find")) throw new Error();
+ * ```
+ */
 export function injectableOf(skill: LoadedSkill): InjectableSkill {
   const m = skill.manifest;
   return {
