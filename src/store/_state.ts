@@ -55,11 +55,16 @@ export async function withStateLock<T>(home: CaroHome, fn: () => Promise<T>): Pr
  * rename. Skips the write when the file already holds exactly `text`.
  * @returns whether the file was written
  */
-export async function writeFileAtomic(path: string, text: string): Promise<boolean> {
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  tempDir?: string,
+): Promise<boolean> {
   const current = await readTextOrNull(path);
   if (current === text) return false;
   const slash = path.lastIndexOf("/");
-  const temp = `${path.slice(0, slash)}/.${path.slice(slash + 1)}.${randomTag()}.tmp`;
+  // The temp file may live in another folder of the same filesystem (rename stays atomic).
+  const temp = `${tempDir ?? path.slice(0, slash)}/.${path.slice(slash + 1)}.${randomTag()}.tmp`;
   try {
     await Deno.writeTextFile(temp, text);
     await Deno.rename(temp, path);
@@ -123,12 +128,12 @@ export async function removeLeftovers(home: CaroHome): Promise<string[]> {
     await removeIfExists(path);
     removed.push(path);
   }
-  for (const dir of [home.root, home.hashesDir]) {
-    for (const entry of await readDirOrEmpty(dir)) {
-      if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(".tmp")) {
-        await removeIfExists(`${dir}/${entry.name}`);
-        removed.push(`${dir}/${entry.name}`);
-      }
+  // Every temp file is written in the home's root (hashes/ files too), so that
+  // this scan stays one small folder however many skills are installed.
+  for (const entry of await readDirOrEmpty(home.root)) {
+    if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(".tmp")) {
+      await removeIfExists(`${home.root}/${entry.name}`);
+      removed.push(`${home.root}/${entry.name}`);
     }
   }
   return removed;

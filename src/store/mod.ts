@@ -27,12 +27,9 @@
 export { bundledSkillsDir, isBundledPath } from "./bundled.ts";
 export { CaroHome } from "./home.ts";
 export { parseSkillsFilter, type SkillFilter } from "./filter.ts";
-export {
-  type SkillIndexData,
-  type SkillIndexEntry,
-  SkillIndexEntrySchema,
-  SkillIndexSchema,
-} from "./index_schema.ts";
+// Types only: the zod schemas are exported by ./index_schema.ts, kept out of this
+// door so that `caro skill list` does not load zod (bench/store_bench.ts).
+export type { SkillIndexData, SkillIndexEntry } from "./index_schema.ts";
 export {
   ALWAYS_ENABLED,
   type InstallOptions,

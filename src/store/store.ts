@@ -289,7 +289,7 @@ export class SkillStore {
           features,
         });
         const hashFile = `${this.home.hashesDir}/${hash.integrity.slice(7)}.lines`;
-        await writeFileAtomic(hashFile, treeHashLines(hash.files));
+        await writeFileAtomic(hashFile, treeHashLines(hash.files), this.home.root);
         progress(`Installing ${id} ${skill.manifest.version}`);
         await commitChange(this.home, {
           op: "install",
@@ -573,6 +573,7 @@ export class SkillStore {
         await writeFileAtomic(
           `${this.home.hashesDir}/${hash.integrity.slice(7)}.lines`,
           treeHashLines(hash.files),
+          this.home.root,
         );
         warn(
           `${dir} was not in skills.lock; adopted it disabled (check it with caro skill verify, ` +
@@ -663,7 +664,8 @@ function byId(a: { id: string }, b: { id: string }): number {
 
 /** The index text: entries sorted by id, stable so an unchanged index is not rewritten. */
 function indexText(base: SkillIndexData, skills: SkillIndexEntry[]): string {
-  return `${JSON.stringify({ ...base, skills: [...skills].sort(byId) }, null, 1)}\n`;
+  // Compact: the index is read on every command, and 1,000 skills make it ~1 MB indented.
+  return `${JSON.stringify({ ...base, skills: [...skills].sort(byId) })}\n`;
 }
 
 /**
