@@ -110,7 +110,7 @@ const DANGEROUS_VARIABLES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^PATH$/, "decides which program a name runs"],
   [/^(LD_|DYLD_)/, "makes the dynamic loader inject code"],
   [
-    /^(BASH_ENV|ENV|PROMPT_COMMAND|PS[0-4]|SHELLOPTS|BASHOPTS|IFS|BASH_FUNC_.*|BASH_LOADABLES_PATH)$/,
+    /^(BASH_ENV|ENV|PROMPT_COMMAND|PS[0-4]|SHELLOPTS|BASHOPTS|IFS|BASH_FUNC_.*|BASH_LOADABLES_PATH|BASH_CMDS|BASH_ALIASES)$/,
     "changes what the shell runs",
   ],
   [
@@ -129,8 +129,10 @@ const DANGEROUS_VARIABLES: ReadonlyArray<readonly [RegExp, string]> = [
  * program runs or injects code), or null when it is harmless.
  */
 export function dangerousVariable(name: string): string | null {
+  // `PATH[0]=x` sets PATH; `BASH_CMDS[aws]=x` sets an entry of BASH_CMDS.
+  const base = name.replace(/\[.*$/s, "");
   for (const [pattern, why] of DANGEROUS_VARIABLES) {
-    if (pattern.test(name)) return `setting ${name} ${why}`;
+    if (pattern.test(base)) return `setting ${name} ${why}`;
   }
   return null;
 }
@@ -427,6 +429,17 @@ export function holdsCode(word: Word): boolean {
 const nameEvaluating: Rule = (args, judge, name) => {
   if (args.some(holdsCode)) {
     judge.problem(`${name} is given shell code in a literal, which it may evaluate as a subscript`);
+  }
+  // Builtins that assign the variables named in their arguments.
+  const assigned: Word[] = [];
+  if (name === "read" || name === "mapfile" || name === "readarray" || name === "getopts") {
+    assigned.push(...args.filter((a) => a === null || !a.startsWith("-")));
+  }
+  if (name === "printf" || name === "wait") {
+    assigned.push(...optionValues(args, [], [name === "printf" ? "-v" : "-p"]));
+  }
+  for (const variable of assigned) {
+    if (variable !== null && /^[A-Za-z_]/.test(variable)) judge.assign(variable, "");
   }
   if (name === "mapfile" || name === "readarray") {
     const scan = scanOptions(args, judge, name, "dnOsuCct");

@@ -67,6 +67,7 @@ const PATH_VARIABLES = /^\$\{?(CARO_PROJECT_ROOT|CARO_CACHE|HOME)\}?$/;
 /** Node types the analysis acts on; everything else only nests them. */
 const INTERESTING = [
   "command",
+  "declaration_command",
   "file_redirect",
   "variable_assignment",
   "test_command",
@@ -307,6 +308,9 @@ class Analysis implements Judge {
             }
           }
           break;
+        case "declaration_command":
+          this.#declaration(node);
+          break;
         case "expansion":
           if (/@P\}$/.test(node.text)) {
             this.problem(
@@ -314,6 +318,29 @@ class Analysis implements Judge {
             );
           }
           break;
+      }
+    }
+  }
+
+  /** `declare`/`local`/`export`/…: the assignments are visited by #walk; flags and literals here. */
+  #declaration(node: ShellNode): void {
+    const keyword = node.text.split(/\s/)[0];
+    // Flags are anonymous tokens in the grammar: read them from the text.
+    const flags = node.text.slice(keyword.length).trim().split(/\s+/).filter((w) =>
+      /^[-+]/.test(w)
+    );
+    if (flags.some((f) => /^-[a-zA-Z]*n/.test(f))) {
+      this.problem(`${keyword} -n makes a nameref, which hides which variable is set`);
+    }
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const type = child.type;
+      if (type === "variable_assignment") continue;
+      const value = staticValue(child, type);
+      if (holdsCode(value)) {
+        this.problem(`${keyword} is given shell code in a literal, which it may evaluate`);
+      } else if (value !== null && /^[A-Za-z_][A-Za-z0-9_]*\[/.test(value)) {
+        this.assign(value, "");
       }
     }
   }
