@@ -999,6 +999,12 @@ function awkProgram(program: string, judge: Judge, name: string): void {
   if (rest.replaceAll("||", "  ").includes("|")) {
     judge.problem(`${name} pipes to a command computed at run time`);
   }
+  // In a print statement an unparenthesised `>` redirects to a file.
+  for (const m of rest.matchAll(/\bprintf?\b([^;{}\n]*)/g)) {
+    let printed = m[1];
+    while (/\([^()]*\)/.test(printed)) printed = printed.replace(/\([^()]*\)/g, " ");
+    if (printed.includes(">")) judge.problem(`${name} prints to a file computed at run time`);
+  }
 }
 
 const awk: Rule = (args, judge, name) => {
