@@ -403,7 +403,7 @@ export class RecipeExecutor {
       const id = `verify-${i + 1}`;
       const record = await this.#record(
         id,
-        message ?? `verification ${i + 1}`,
+        `verification ${i + 1}`,
         command,
         300,
         expect,

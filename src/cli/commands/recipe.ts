@@ -355,7 +355,9 @@ class Progress {
       case "verification": {
         this.#stopSpinner();
         const r = event.record;
-        const label = event.type === "verification" ? `verify: ${r.name}` : this.#label;
+        const label = event.type === "verification"
+          ? `${r.name}: ${clip(r.command, 80)}`
+          : this.#label;
         const tail = [...this.#tail, this.#partial].filter((l) => l.trim() !== "").slice(-3);
         for (const line of tail) out.progress(c.dim(`  │ ${clip(line, 160)}`));
         this.#tail = [];
