@@ -1,0 +1,186 @@
+/**
+ * End to end in a real terminal: `caro recipe run` inside tmux, answered by
+ * keystrokes. Covers the `prompt` gate (y), the `always` gate (the word yes),
+ * declining (no → stop and roll back) and Ctrl-C during a step (rollback
+ * offered on the terminal).
+ */
+import { equal, match, ok } from "node:assert/strict";
+import { shellQuote } from "../../src/recipe/mod.ts";
+import { CARO_MAIN, CARO_PERMISSIONS } from "../support/cli.ts";
+import { demoHome, exists } from "./_home.ts";
+
+const HAS_TMUX = (await new Deno.Command("sh", { args: ["-c", "command -v tmux"] }).output())
+  .success;
+
+/** One tmux server of our own (its own socket), one session running caro. */
+class TmuxSession {
+  readonly socket = `caro-recipe-${crypto.randomUUID().slice(0, 8)}`;
+  readonly name = "e2e";
+
+  async start(command: string, cwd: string): Promise<void> {
+    await this.#tmux([
+      "new-session",
+      "-d",
+      "-s",
+      this.name,
+      "-x",
+      "160",
+      "-y",
+      "50",
+      "-c",
+      cwd,
+      command,
+    ]);
+  }
+
+  async screen(): Promise<string> {
+    return await this.#tmux(["capture-pane", "-p", "-J", "-S", "-200", "-t", this.name]);
+  }
+
+  /** Waits until the screen matches, or fails with what it shows. */
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let text = "";
+    while (Date.now() < end) {
+      text = await this.screen();
+      if (pattern.test(text)) return text;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`timed out waiting for ${pattern}; the screen shows:\n${text}`);
+  }
+
+  async type(text: string): Promise<void> {
+    await this.#tmux(["send-keys", "-t", this.name, "-l", text]);
+  }
+
+  async press(key: string): Promise<void> {
+    await this.#tmux(["send-keys", "-t", this.name, key]);
+  }
+
+  async stop(): Promise<void> {
+    await new Deno.Command("tmux", { args: ["-L", this.socket, "kill-server"] }).output();
+  }
+
+  async #tmux(args: string[]): Promise<string> {
+    const out = await new Deno.Command("tmux", { args: ["-L", this.socket, ...args] }).output();
+    if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
+    return new TextDecoder().decode(out.stdout);
+  }
+}
+
+function caroLine(home: string, args: string[]): string {
+  const argv = [Deno.execPath(), "run", "--quiet", ...CARO_PERMISSIONS, CARO_MAIN, ...args];
+  // The shell stays open after caro exits so the test can read its exit code.
+  return `env CARO_HOME=${shellQuote(home)} NO_COLOR=1 ${argv.map(shellQuote).join(" ")}; ` +
+    `echo "EXIT=$?"; sleep 60`;
+}
+
+Deno.test({
+  name: "recipe gates in a real terminal (tmux)",
+  ignore: !HAS_TMUX,
+  async fn(t) {
+    const { root, home, work } = await demoHome();
+    try {
+      await t.step("prompt answered y, always answered yes: every step runs", async () => {
+        const tmux = new TmuxSession();
+        try {
+          await tmux.start(caroLine(home, ["recipe", "run", "gated", "--param", "dir=g1"]), work);
+          let screen = await tmux.waitFor(
+            /Step 1\/3: Create the folder \(risk: low\)[\s\S]*Run it\? \(y\/N\)/,
+          );
+          match(screen, /\$ mkdir -- 'g1'/);
+          await tmux.type("y");
+          await tmux.press("Enter");
+          screen = await tmux.waitFor(
+            /Step 2\/3: Create the marker \(risk: high\)[\s\S]*type yes to continue/,
+          );
+          await tmux.type("yes");
+          await tmux.press("Enter");
+          screen = await tmux.waitFor(/EXIT=\d+/);
+          match(screen, /✓ custom\.recipe-demo\/gated: success/);
+          match(screen, /EXIT=0/);
+          ok(await exists(`${work}/g1/marker`));
+        } finally {
+          await tmux.stop();
+        }
+      });
+
+      await t.step(
+        "y to the prompt, then no to the always gate: stops and rolls back",
+        async () => {
+          const tmux = new TmuxSession();
+          try {
+            await tmux.start(caroLine(home, ["recipe", "run", "gated", "--param", "dir=g2"]), work);
+            await tmux.waitFor(/Run it\? \(y\/N\)/);
+            await tmux.type("y");
+            await tmux.press("Enter");
+            await tmux.waitFor(/type yes to continue/);
+            await tmux.type("no");
+            await tmux.press("Enter");
+            const screen = await tmux.waitFor(/EXIT=\d+/);
+            match(screen, /step touch declined/);
+            match(screen, /↺ rolling back \(1 command\(s\)\): step "touch" was declined/);
+            match(screen, /✓ remove the folder: rmdir -- 'g2'/);
+            match(screen, /failed \(rolled back\)/);
+            ok(!/EXIT=0\b/.test(screen), screen);
+            equal(await exists(`${work}/g2`), false, "the first step was rolled back");
+          } finally {
+            await tmux.stop();
+          }
+        },
+      );
+
+      await t.step("just Enter at the y/N prompt means no: nothing runs", async () => {
+        const tmux = new TmuxSession();
+        try {
+          await tmux.start(caroLine(home, ["recipe", "run", "gated", "--param", "dir=g3"]), work);
+          await tmux.waitFor(/Run it\? \(y\/N\)/);
+          await tmux.press("Enter");
+          const screen = await tmux.waitFor(/EXIT=\d+/);
+          match(screen, /step "mkdir" was declined; nothing was run/);
+          equal(await exists(`${work}/g3`), false);
+        } finally {
+          await tmux.stop();
+        }
+      });
+
+      await t.step("Ctrl-C during a step stops it and offers the rollback", async () => {
+        const tmux = new TmuxSession();
+        try {
+          await tmux.start(
+            caroLine(home, ["recipe", "run", "gated", "--param", "dir=g4", "--param", "pause=30"]),
+            work,
+          );
+          await tmux.waitFor(/Run it\? \(y\/N\)/);
+          await tmux.type("y");
+          await tmux.press("Enter");
+          await tmux.waitFor(/type yes to continue/);
+          await tmux.type("yes");
+          await tmux.press("Enter");
+          await tmux.waitFor(/\[3\/3\] Wait a little/);
+          await new Promise((r) => setTimeout(r, 500));
+          await tmux.press("C-c");
+          await tmux.waitFor(
+            /Interrupted\. Roll back the 3 started step\(s\) \(2 command\(s\)\)\?/,
+          );
+          await tmux.type("y");
+          await tmux.press("Enter");
+          const screen = await tmux.waitFor(/EXIT=\d+/);
+          match(screen, /interrupted during "wait"; rolled back/);
+          match(screen, /EXIT=130/);
+          equal(await exists(`${work}/g4`), false, "rolled back after Ctrl-C");
+          const logs = [...Deno.readDirSync(`${home}/runs`)].map((e) => e.name);
+          const texts = logs.map((n) => Deno.readTextFileSync(`${home}/runs/${n}`));
+          ok(
+            texts.some((x) => x.includes('"type":"interrupted"')),
+            "the interruption is in the run log",
+          );
+        } finally {
+          await tmux.stop();
+        }
+      });
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
