@@ -179,8 +179,57 @@ Deno.test({
           await tmux.stop();
         }
       });
+      await t.step("a missing parameter is asked for, and asked again until valid", async () => {
+        const tmux = new TmuxSession();
+        try {
+          await tmux.start(caroLine(home, ["recipe", "run", "make-marker"]), work);
+          await tmux.waitFor(/\? dir \(Folder to create\)/);
+          await tmux.type("Bad Name");
+          await tmux.press("Enter");
+          await tmux.waitFor(/does not match \[a-z0-9\]\[a-z0-9-\]\*/);
+          for (let i = 0; i < 8; i++) await tmux.press("BSpace");
+          await tmux.type("asked-dir");
+          await tmux.press("Enter");
+          const screen = await tmux.waitFor(/EXIT=\d+/);
+          match(screen, /EXIT=0/);
+          ok(await exists(`${work}/asked-dir/marker`));
+        } finally {
+          await tmux.stop();
+        }
+      });
     } finally {
       await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "the Prompter's expand [y/n/d], select and input in a real terminal (tmux)",
+  ignore: !HAS_TMUX,
+  async fn() {
+    const tmux = new TmuxSession();
+    const probe = new URL("./_prompt_probe.ts", import.meta.url).pathname;
+    const argv = [Deno.execPath(), "run", "--quiet", "--allow-env", "--allow-read", probe];
+    try {
+      await tmux.start(`${argv.map(shellQuote).join(" ")}; echo "EXIT=$?"; sleep 60`, "/");
+      await tmux.waitFor(/Grant terminal_exec to custom\.demo\?/);
+      await tmux.type("y");
+      await tmux.press("Enter");
+      await tmux.waitFor(/Compression/);
+      await tmux.press("Down");
+      await tmux.press("Enter");
+      await tmux.waitFor(/Archive name/);
+      await tmux.type("x1");
+      await tmux.press("Enter");
+      await tmux.waitFor(/lowercase letters only/);
+      await tmux.press("BSpace");
+      await tmux.type("z");
+      await tmux.press("Enter");
+      const screen = await tmux.waitFor(/EXIT=\d+/);
+      match(screen, /ANSWERS=\{"grant":"granted","pick":"xz","name":"xz"\}/);
+      match(screen, /EXIT=0/);
+    } finally {
+      await tmux.stop();
     }
   },
 });
