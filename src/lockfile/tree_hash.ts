@@ -47,8 +47,8 @@ export async function treeHash(dir: string): Promise<TreeHash> {
   const paths = await listRegularFiles(dir);
   const hashes = new Array<string>(paths.length);
   // Measured (bench/store_bench.ts): per-file system calls dominate on small files, so
-  // whole-file reads with a few in flight beat one open/read loop at a time by ~3x,
-  // and node:crypto beat crypto.subtle.digest; only big files are streamed.
+  // whole-file reads with a few in flight beat one open/read loop at a time by ~3x.
+  // crypto.subtle.digest is about as fast but cannot stream, node:crypto can.
   let next = 0;
   const worker = async () => {
     while (next < paths.length) {
