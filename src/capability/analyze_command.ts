@@ -82,6 +82,7 @@ const REDIRECTS: ReadonlySet<string> = new Set([
  * Words made only of these characters need no shell parsing: no quotes,
  * expansions, globs, operators, redirections, comments or tildes.
  */
+const PLAIN_WORD = /^[\w./:%@+,=-]+$/;
 const SIMPLE_LINE = /^[ \t]*[\w./:%@+,=-]+(?:[ \t]+[\w./:%@+,=-]+)*[ \t]*$/;
 
 /**
@@ -352,6 +353,15 @@ class Analysis implements Judge {
     const args: Word[] = [];
     for (const child of node.namedChildren) {
       if (!child) continue;
+      if (nameNode) {
+        // After the name, a child of plain characters can only be a word: its
+        // text is its value, which saves a wasm call for its type.
+        const text = child.text;
+        if (PLAIN_WORD.test(text)) {
+          args.push(text);
+          continue;
+        }
+      }
       const type = child.type;
       if (type === "command_name") nameNode = child;
       else if (REDIRECTS.has(type)) hasRedirect = true;
