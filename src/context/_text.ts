@@ -46,3 +46,33 @@ export function contentTerms(text: string): Set<string> {
   }
   return terms;
 }
+
+const row = new Uint16Array(128);
+
+/**
+ * Levenshtein distance of `a` and `b` if it is at most `max`, else `max + 1`;
+ * stops as soon as a row has no cell within `max` (fuzzy topic matching runs
+ * it over thousands of terms per prompt).
+ */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a === b) return 0;
+  if (b.length >= row.length) return max + 1;
+  for (let j = 0; j <= b.length; j++) row[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    let best = row[0];
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(above + 1, row[j - 1] + 1, diagonal + cost);
+      row[j] = value;
+      diagonal = above;
+      if (value < best) best = value;
+    }
+    if (best > max) return max + 1;
+  }
+  return Math.min(row[b.length], max + 1);
+}

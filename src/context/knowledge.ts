@@ -1,5 +1,4 @@
 import { SkillError } from "../errors/mod.ts";
-import { splitFrontMatter } from "../manifest/mod.ts";
 import { countTokens } from "./token_count.ts";
 import { contentTerms } from "./_text.ts";
 
@@ -183,6 +182,8 @@ async function writeCache(
 }
 
 async function buildKnowledge(source: KnowledgeSource, key: string): Promise<SkillKnowledge> {
+  // Only a cache miss pays for the manifest module (yaml, toml parsers).
+  const { splitFrontMatter } = await import("../manifest/mod.ts");
   const read = async (file: string) => {
     try {
       return (await Deno.readTextFile(`${source.path}/${file}`)).replace(/\r\n/g, "\n");
