@@ -14,6 +14,7 @@ import { SkillError } from "../errors/mod.ts";
 export class CaroHome {
   /** The home folder itself. */
   readonly root: string;
+  /** A home at `root` (a trailing `/` is dropped). */
   constructor(root: string) {
     this.root = root.length > 1 ? root.replace(/\/+$/, "") : root;
   }

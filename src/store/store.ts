@@ -59,15 +59,21 @@ export interface InstallOptions {
 
 /** What {@link SkillStore.install} did. */
 export interface InstallResult {
+  /** The installed skill's id. */
   id: string;
+  /** Its version now. */
   version: string;
   /** `installed` (new), `replaced` (another copy was installed), `unchanged` (same content). */
   status: "installed" | "replaced" | "unchanged";
   /** The version that was installed before, when replaced. */
   previousVersion?: string;
+  /** The canonical tree hash recorded in the lock. */
   integrity: string;
+  /** The installed copy, `skills/<id>`. */
   path: string;
+  /** Whether it is enabled. */
   enabled: boolean;
+  /** Features chosen. */
   features: string[];
   /** Capabilities the skill requests; none is granted yet (SPEC §6: deny by default). */
   requestedCapabilities: CapabilityName[];
@@ -79,7 +85,9 @@ export interface InstallResult {
 
 /** What {@link SkillStore.remove} did. */
 export interface RemoveResult {
+  /** The removed skill's id. */
   id: string;
+  /** The version that was installed. */
   version: string;
   /** Whether its grants, enabled state and features were kept in the lock's `[[retained]]`. */
   keptConfig: boolean;
@@ -89,10 +97,13 @@ export interface RemoveResult {
 
 /** One skill's outcome in {@link SkillStore.verify}. */
 export interface VerifiedSkill {
+  /** The skill's id. */
   id: string;
+  /** The locked version. */
   version: string;
   /** Where it was installed from. */
   source: string;
+  /** Whether the folder hashes to the locked integrity. */
   ok: boolean;
   /** The integrity in the lock. */
   expected: string;
@@ -104,7 +115,9 @@ export interface VerifiedSkill {
 
 /** The outcome of {@link SkillStore.verify}. */
 export interface VerifyReport {
+  /** Whether every installed skill matches the lock. */
   ok: boolean;
+  /** Each installed skill, by id. */
   skills: VerifiedSkill[];
   /** Bundled skills ship inside caro and have no lock entry to check against. */
   bundled: string[];
@@ -112,6 +125,7 @@ export interface VerifyReport {
 
 /** A skill's index entry and what the lock says about it. */
 export interface SkillInfo {
+  /** What the index records. */
   entry: SkillIndexEntry;
   /** The lock entry; absent for bundled skills. */
   locked?: LockedSkill;
