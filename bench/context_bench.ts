@@ -114,11 +114,18 @@ async function coldRatios(home: string, empty: string, library: string) {
   const cli = ["run", "--quiet", ...PERMISSIONS, `${REPO}src/cli/main.ts`, "context", PROMPT];
   const lib = ["run", "--quiet", ...PERMISSIONS, library, PROMPT];
   const bare = ["run", "--quiet", ...PERMISSIONS, empty];
+  const version = ["run", "--quiet", ...PERMISSIONS, `${REPO}src/cli/main.ts`, "--version"];
   await timeProcess(cli, env); // builds the caches once
   await timeProcess(lib, env);
-  const times = { cli: [] as number[], lib: [] as number[], bare: [] as number[] };
+  const times = {
+    cli: [] as number[],
+    lib: [] as number[],
+    bare: [] as number[],
+    version: [] as number[],
+  };
   for (let r = 0; r < RUNS; r++) {
     times.bare.push(await timeProcess(bare, env));
+    times.version.push(await timeProcess(version, env));
     times.cli.push(await timeProcess(cli, env));
     times.lib.push(await timeProcess(lib, env));
   }
@@ -127,6 +134,7 @@ async function coldRatios(home: string, empty: string, library: string) {
     bareMs,
     cliMs: median(times.cli),
     libMs: median(times.lib),
+    versionMs: median(times.version),
     cliRatio: median(times.cli) / bareMs,
     libRatio: median(times.lib) / bareMs,
   };
@@ -181,7 +189,10 @@ try {
   console.log(
     `(b) cold, ${SKILLS} skills: caro context ${many.cliMs.toFixed(0)} ms vs empty deno run ` +
       `${many.bareMs.toFixed(0)} ms = ${many.cliRatio.toFixed(2)}× (target ≤ 2); ` +
-      `library alone ${many.libMs.toFixed(0)} ms = ${many.libRatio.toFixed(2)}×`,
+      `library alone ${many.libMs.toFixed(0)} ms = ${many.libRatio.toFixed(2)}×; ` +
+      `caro --version (the CLI's own start) ${many.versionMs.toFixed(0)} ms = ${
+        (many.versionMs / many.bareMs).toFixed(2)
+      }×`,
   );
 
   // (c) the same with no installed skill (bundled ones only)

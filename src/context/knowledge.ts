@@ -170,6 +170,8 @@ async function writeCache(
     await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(temp, JSON.stringify({ format: FORMAT, ...knowledge }));
     await Deno.rename(temp, file);
+    // The caches of this skill's earlier trees (before an update) are of no further use.
+    await removeStale(dir, `${knowledge.id}-`, file.slice(dir.length + 1));
   } catch (error) {
     // The cache is disposable: a read-only home still gets its context, only slower.
     warn?.(
@@ -346,4 +348,20 @@ export function cutChunk(
     text: `${chunk.text.slice(0, chunk.paragraphEnds[kept - 1])}\n\n${CUT_MARKER}`,
     tokens: used + SEPARATOR_TOKENS + markerTokens,
   };
+}
+
+/**
+ * Removes the cache files in `dir` named `<prefix><32 hex>.json` other than
+ * `keep`: what earlier trees of the same skill (or earlier match indexes) left.
+ */
+export async function removeStale(dir: string, prefix: string, keep: string): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) {
+    const name = entry.name;
+    if (name === keep || !name.startsWith(prefix)) continue;
+    if (!/^[0-9a-f]{32}\.json$/.test(name.slice(prefix.length))) continue;
+    await Deno.remove(`${dir}/${name}`).catch((error) => {
+      // Another caro removed it first.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
 }

@@ -6,6 +6,7 @@ import {
 } from "../store/mod.ts";
 import { ContextInjector, type ContextInjectorOptions } from "./injector.ts";
 import { TopicIndex, type TopicIndexData } from "./topic_index.ts";
+import { removeStale } from "./knowledge.ts";
 
 /** Options of {@link openContextInjector}. */
 export interface OpenInjectorOptions extends Omit<ContextInjectorOptions, "cacheDir"> {
@@ -77,6 +78,7 @@ async function cachedIndex(
     await Deno.mkdir(cacheDir, { recursive: true });
     await Deno.writeTextFile(temp, JSON.stringify({ format: MATCH_FORMAT, ...index.data }));
     await Deno.rename(temp, file);
+    await removeStale(cacheDir, "match-", file.slice(cacheDir.length + 1));
   } catch (error) {
     // The cache is disposable: matching still works, only it is rebuilt next time.
     options.warn?.(

@@ -98,6 +98,10 @@ Deno.test("caro context: installed skills match; the cache follows install, upda
   equal((await runCaro(["skill", "add", src, "--yes", "--force"], { home })).code, 0);
   const second = await runCaro(["context", "pretty print this json"], { home });
   ok(second.stdout.includes("jq --arg") && !second.stdout.includes("raw strings"), second.stdout);
+  const jqCaches = [...Deno.readDirSync(`${home}/cache/context`)].filter((e) =>
+    e.name.startsWith("tool.jq-")
+  );
+  equal(jqCaches.length, 1, "the cache of the old tree is removed");
 
   equal((await runCaro(["skill", "remove", "tool.jq"], { home })).code, 0);
   const third = await runCaro(["context", "--format", "json", "pretty print this json"], { home });
