@@ -76,7 +76,7 @@ export type RecipeEvent =
   | { type: "verification"; index: number; total: number; record: CommandRecord }
   | { type: "rollback_start"; count: number; reason: string }
   | { type: "rollback_end"; record: CommandRecord }
-  | { type: "declined"; id: string }
+  | { type: "declined"; id: string; command: string }
   | { type: "interrupted"; id: string };
 
 /** A recipe with every command rendered (parameters shell-quoted). */
@@ -356,7 +356,7 @@ export class RecipeExecutor {
           confirmedBy = confirmation;
         }
         if (!answer) {
-          o.onEvent?.({ type: "declined", id: step.id });
+          o.onEvent?.({ type: "declined", id: step.id, command });
           result.failed_step = step.id;
           const rolled = await this.#rollback(
             result,

@@ -1,9 +1,19 @@
-import { type Capabilities, CapabilitiesSchema, CapabilityEnforcer } from "../capability/mod.ts";
+import {
+  AuditLog,
+  type Capabilities,
+  CapabilitiesSchema,
+  CapabilityEnforcer,
+} from "../capability/mod.ts";
 import type { Runner } from "../process/mod.ts";
 import type { SkillStore } from "../store/mod.ts";
 import type { Prompter } from "../terminal/mod.ts";
 import type { RecipeEntry } from "./catalog.ts";
-import { type RecipeEvent, RecipeExecutor, type RecipeResult } from "./executor.ts";
+import {
+  type CommandRecord,
+  type RecipeEvent,
+  RecipeExecutor,
+  type RecipeResult,
+} from "./executor.ts";
 
 /** Options of {@link runRecipe}. */
 export interface RunRecipeOptions {
@@ -65,6 +75,25 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
   const log = await Deno.open(logFile, { create: true, append: true });
   const encoder = new TextEncoder();
   const write = (value: unknown) => log.writeSync(encoder.encode(`${JSON.stringify(value)}\n`));
+  // SPEC §6: the audit line of a check has no outcome; each command that ran
+  // (or was declined) gets a second line saying whether a person confirmed it
+  // and how it ended. Appends are chained to keep their order.
+  const audit = new AuditLog(store.home.auditLog);
+  let audited = Promise.resolve();
+  const auditRun = (command: string, confirmed: boolean | null, outcome: string) => {
+    audited = audited.then(() =>
+      audit.append({
+        timestamp: new Date().toISOString(),
+        skill_id: entry.skillId,
+        capability: "terminal_exec",
+        resource: command,
+        result: "allowed",
+        reason: `run by recipe ${entry.ref}`,
+        user_confirmed: confirmed,
+        execution_result: outcome,
+      })
+    );
+  };
   try {
     write({
       type: "start",
@@ -85,11 +114,21 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
       cwd,
       onEvent: (event) => {
         write({ ...event, at: new Date().toISOString() });
+        if (
+          event.type === "step_end" || event.type === "verification" ||
+          event.type === "rollback_end"
+        ) {
+          const r = event.record;
+          auditRun(r.command, confirmedBy(r), outcomeOf(r));
+        } else if (event.type === "declined") {
+          auditRun(event.command, false, "declined");
+        }
         options.onEvent?.(event);
       },
     });
     try {
       const result = await executor.execute(entry.recipe, options.values);
+      await audited;
       write({ type: "result", result });
       return { result, logFile };
     } catch (error) {
@@ -99,6 +138,16 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
   } finally {
     log.close();
   }
+}
+
+function confirmedBy(record: CommandRecord): boolean | null {
+  return record.confirmed_by === "prompt" || record.confirmed_by === "always" ? true : null;
+}
+
+function outcomeOf(record: CommandRecord): string {
+  if (record.interrupted) return "interrupted";
+  if (record.timed_out) return "timeout";
+  return `exit ${record.exit_code}`;
 }
 
 async function grantsOf(

@@ -206,6 +206,11 @@ Deno.test("caro recipe run, as a new user without a terminal", async (t) => {
         ),
       );
       ok(audit.some((e) => e.skill_id === "core.posix" && e.resource.startsWith("df -h -- ")));
+      const ran = audit.filter((e) => e.resource === "mkdir -- 'm'");
+      equal(ran.length, 2, "one line for the check, one for the run");
+      equal(ran[1].execution_result, "exit 0");
+      equal(ran[1].user_confirmed, null, "an auto step asks nobody");
+      ok(audit.some((e) => e.resource === "rmdir -- 'm'" && e.execution_result === "exit 0"));
     });
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -100,6 +100,11 @@ Deno.test({
           match(screen, /✓ custom\.recipe-demo\/gated: success/);
           match(screen, /EXIT=0/);
           ok(await exists(`${work}/g1/marker`));
+          const audit = (await Deno.readTextFile(`${home}/audit.log`)).trim().split("\n")
+            .map((l) => JSON.parse(l));
+          const touched = audit.filter((e) => e.resource === "touch -- 'g1'/marker");
+          equal(touched.at(-1)?.user_confirmed, true, "the typed yes is in the audit log");
+          equal(touched.at(-1)?.execution_result, "exit 0");
         } finally {
           await tmux.stop();
         }
@@ -124,6 +129,14 @@ Deno.test({
             match(screen, /failed \(rolled back\)/);
             ok(!/EXIT=0\b/.test(screen), screen);
             equal(await exists(`${work}/g2`), false, "the first step was rolled back");
+            const audit = (await Deno.readTextFile(`${home}/audit.log`)).trim().split("\n")
+              .map((l) => JSON.parse(l));
+            ok(
+              audit.some((e) =>
+                e.resource === "touch -- 'g2'/marker" && e.user_confirmed === false &&
+                e.execution_result === "declined"
+              ),
+            );
           } finally {
             await tmux.stop();
           }
