@@ -33,8 +33,14 @@ export interface ListRecipesOptions {
  * reference; recipe files that do not validate are reported, not listed.
  *
  * @example
- * ```ts ignore
- * const { recipes } = await listRecipes(await SkillStore.open(home));
+ * ```ts
+ * import { SkillStore } from "../store/mod.ts";
+ * import { listRecipes } from "./catalog.ts";
+ * const root = await Deno.makeTempDir();
+ * const store = await SkillStore.open(`${root}/home`);
+ * const { recipes } = await listRecipes(store, { skill: "core.posix" });
+ * if (!recipes.some((r) => r.ref === "core.posix/backup-dir")) throw new Error();
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function listRecipes(
@@ -87,6 +93,18 @@ export async function listRecipes(
  *
  * @throws {SkillError} `not_found` naming the nearest references; `usage`
  *   when a bare id is ambiguous
+ * @example
+ * ```ts
+ * import { SkillStore } from "../store/mod.ts";
+ * import { findRecipe } from "./catalog.ts";
+ * const root = await Deno.makeTempDir();
+ * const store = await SkillStore.open(`${root}/home`);
+ * const entry = await findRecipe(store, "disk-usage");
+ * if (entry.ref !== "core.posix/disk-usage" || !entry.skill.bundled) throw new Error();
+ * const wrong = await findRecipe(store, "disk-usgae").then(() => "", (e) => e.why);
+ * if (!wrong.includes("core.posix/disk-usage")) throw new Error(wrong);
+ * await Deno.remove(root, { recursive: true });
+ * ```
  */
 export async function findRecipe(
   store: Pick<SkillStore, "list">,

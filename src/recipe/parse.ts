@@ -405,6 +405,14 @@ function checkParameter(p: Recipe["parameters"][number], i: number, add: Add): v
 /**
  * Why `value` is not acceptable for the parameter, or null: type (bool,
  * number), enum values, and the validation regex (matched as a whole).
+ *
+ * @example
+ * ```ts
+ * import { valueProblem } from "./parse.ts";
+ * if (valueProblem({ type: "number" }, "12") !== null) throw new Error();
+ * const why = valueProblem({ type: "string", validation: "v[0-9]+" }, "v1; id");
+ * if (!why?.includes("does not match")) throw new Error(String(why));
+ * ```
  */
 export function valueProblem(
   p: Pick<Recipe["parameters"][number], "type" | "values" | "validation">,

@@ -51,6 +51,23 @@ export interface RecipeRun {
  * {@link RecipeExecutor}, and writes a run log under `$CARO_HOME/runs/`.
  *
  * @throws {SkillError} as {@link RecipeExecutor.execute}
+ * @example
+ * ```ts
+ * import { SkillStore } from "../store/mod.ts";
+ * import { MockRunner } from "../process/mod.ts";
+ * import { NonInteractivePrompter } from "../terminal/mod.ts";
+ * import { findRecipe, runRecipe } from "./mod.ts";
+ * const root = await Deno.makeTempDir();
+ * const store = await SkillStore.open(`${root}/home`);
+ * const entry = await findRecipe(store, "core.posix/disk-usage");
+ * const { result, logFile } = await runRecipe({
+ *   store, entry, values: { path: "/var", top: "5" },
+ *   runner: new MockRunner([{ command: "*", exit_code: 0 }]),
+ *   prompter: new NonInteractivePrompter(),
+ * });
+ * if (result.status !== "success" || !logFile.startsWith(`${root}/home/runs/`)) throw new Error();
+ * await Deno.remove(root, { recursive: true });
+ * ```
  */
 export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
   const { store, entry } = options;
