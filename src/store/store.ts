@@ -221,12 +221,19 @@ export class SkillStore {
       const tree = `${staging}/${realFrom.slice(realFrom.lastIndexOf("/") + 1)}`;
       progress(`Copying ${from} to staging`);
       await copySkillTree(realFrom, tree);
-      const { loadSkillFolder, bestVersion } = await import("../manifest/mod.ts");
+      const { validateSkillFolder, validationError, bestVersion } = await import(
+        "../manifest/mod.ts"
+      );
       const { treeHash, treeHashLines } = await import("../lockfile/mod.ts");
       const rangeAccepts = (range: string, version: string) =>
         bestVersion([version], range) !== null;
       progress("Validating");
-      const skill = await loadSkillFolder(tree, { caroVersion: this.#options.caroVersion });
+      const report = await validateSkillFolder(tree, { caroVersion: this.#options.caroVersion });
+      // Findings name the folder the user gave, not the staging copy.
+      if (!report.ok || !report.skill) {
+        throw validationError({ ...report, path: options.spec ?? from });
+      }
+      const skill = report.skill;
       progress("Hashing");
       const hash = await treeHash(tree);
       const features = chooseFeatures(skill, options);
