@@ -131,6 +131,23 @@ Deno.test("a new user's flow: add, list, info, disable, enable, verify, remove",
       match(again.stdout, /already installed with the same content/);
     });
 
+    await t.step("an invalid skill exits 5 and changes nothing", async () => {
+      const lockBefore = await Deno.readTextFile(`${home}/skills.lock`);
+      const bad = `${work}/bad`;
+      await Deno.mkdir(bad);
+      await Deno.writeTextFile(
+        `${bad}/skill.toml`,
+        '[skill]\nid = "core.evil"\nname = "x"\nversion = "1.0"\ndescription = "x"\napi_version = "1.0"\n[provides]\n',
+      );
+      const r = await runCaro(["skill", "add", bad], { home });
+      equal(r.code, 5);
+      match(r.stderr, /reserved for skills bundled with caro/);
+      match(r.stderr, new RegExp(`To see every finding: caro skill validate ${bad}`));
+      equal(await Deno.readTextFile(`${home}/skills.lock`), lockBefore);
+      deepStrictEqual(await namesIn(`${home}/staging`), []);
+      deepStrictEqual(await namesIn(`${home}/skills`), ["tool.demo"]);
+    });
+
     await t.step("unknown id: exit 1 with the nearest ids", async () => {
       const r = await runCaro(["skill", "info", "tool.dmeo"], { home });
       equal(r.code, 1);
