@@ -35,6 +35,12 @@ export interface LoadOptions {
   strict?: boolean;
   /** The running caro version, checked against `min_caro_version`. */
   caroVersion?: string;
+  /**
+   * The name an AgentSkills `SKILL.md` must carry (default: the folder's own
+   * name). An installed copy lives in `skills/custom.<name>/`, so the store
+   * passes `<name>`.
+   */
+  folderName?: string;
 }
 
 /** The outcome of {@link validateSkillFolder}. */
@@ -82,7 +88,7 @@ export async function validateSkillFolder(
       isBundled: options.isBundled,
       caroVersion: options.caroVersion,
     })
-    : parseAgentSkill(source, { folderName: basename(dir) });
+    : parseAgentSkill(source, { folderName: options.folderName ?? basename(dir) });
 
   const diagnostics = [...parsed.diagnostics];
   let skill: LoadedSkill | undefined;
