@@ -1,3 +1,4 @@
+import { SkillError } from "../errors/mod.ts";
 import {
   type Chunk,
   cutChunk,
@@ -194,7 +195,17 @@ export class ContextInjector {
         reasons.push(`${match.id}: matched (score ${match.score}) but no room left`);
         continue;
       }
-      const knowledge = await this.#load(skill);
+      let knowledge: SkillKnowledge;
+      try {
+        knowledge = await this.#load(skill);
+      } catch (error) {
+        // One broken skill must not take the context of every request down with it.
+        if (!(error instanceof SkillError)) throw error;
+        const why = `${match.id}: matched but skipped: ${error.message}`;
+        reasons.push(why);
+        this.#options.warn?.(why);
+        continue;
+      }
       const start = pieces.length;
       let skillUsed = 0;
       const allowance = () =>

@@ -185,16 +185,37 @@ async function writeCache(
 
 async function buildKnowledge(source: KnowledgeSource, key: string): Promise<SkillKnowledge> {
   // Only a cache miss pays for the manifest module (yaml, toml parsers).
-  const { splitFrontMatter } = await import("../manifest/mod.ts");
+  const { checkRelativePath, splitFrontMatter } = await import("../manifest/mod.ts");
+  const ioError = (file: string, error: unknown) =>
+    new SkillError("io", `Cannot read ${source.id} knowledge file ${file}`, {
+      why: error instanceof Error ? error.message : String(error),
+      cause: error,
+      hints: [{ to: "check the installed copy", run: "caro skill verify" }],
+    });
+  let root: string;
+  try {
+    root = await Deno.realPath(source.path);
+  } catch (error) {
+    throw ioError(".", error);
+  }
   const read = async (file: string) => {
+    // skills.json names the files; a hand-edited index must not put any file of the
+    // machine into the model's prompt (tests/security/context_paths_test.ts).
+    const outside = checkRelativePath(file);
+    if (outside) throw outsideError(source.id, file, outside);
+    let real: string;
     try {
-      return (await Deno.readTextFile(`${source.path}/${file}`)).replace(/\r\n/g, "\n");
+      real = await Deno.realPath(`${root}/${file}`);
     } catch (error) {
-      throw new SkillError("io", `Cannot read ${source.id} knowledge file ${file}`, {
-        why: error instanceof Error ? error.message : String(error),
-        cause: error,
-        hints: [{ to: "check the installed copy", run: "caro skill verify" }],
-      });
+      throw ioError(file, error);
+    }
+    if (!real.startsWith(`${root}/`)) {
+      throw outsideError(source.id, file, `"${file}" resolves to ${real}`);
+    }
+    try {
+      return (await Deno.readTextFile(real)).replace(/\r\n/g, "\n");
+    } catch (error) {
+      throw ioError(file, error);
     }
   };
   let context: Chunk | null = null;
@@ -364,4 +385,14 @@ export async function removeStale(dir: string, prefix: string, keep: string): Pr
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
   }
+}
+
+function outsideError(id: string, file: string, why: string): SkillError {
+  return new SkillError("validation", `${id}: knowledge file ${file} is outside the skill folder`, {
+    why,
+    hints: [
+      { to: "check the installed skills", run: "caro skill verify" },
+      { to: "reinstall it", run: `caro skill add <source> --force` },
+    ],
+  });
 }
