@@ -44,8 +44,9 @@ export class MockRunner implements Runner {
   constructor(mocks: readonly MockCommand[]) {
     this.#mocks = mocks.map((mock) => ({
       mock,
-      // bash: a single `*` crosses `/`, so "tar *" matches any tar command line.
-      isMatch: picomatch(mock.command, { bash: true, dot: true, nobrace: false }),
+      // bash: a single `*` crosses `/`, so "tar *" matches any tar command line;
+      // flag s: and newlines, which a quoted value may hold.
+      isMatch: picomatch(mock.command, { bash: true, dot: true, flags: "s" }),
     }));
   }
 

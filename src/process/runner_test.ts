@@ -43,10 +43,11 @@ Deno.test("MockRunner answers by glob and records everything", async (t) => {
   await t.step("first matching glob wins; * crosses / and spaces", async () => {
     equal((await runner.run("git push 'origin' refs/tags/'v1'")).code, 1);
     equal((await runner.run("git tag -d 'v1'")).stdout, "ok");
+    equal((await runner.run("git tag -a 'v1' -m 'line 1\nline 2'")).stdout, "ok");
   });
   await t.step("no match: 127, listed by name", async () => {
     equal((await runner.run("rm -rf /")).code, 127);
     equal(runner.unmatched.join(), "rm -rf /");
-    equal(runner.calls.length, 3);
+    equal(runner.calls.length, 4);
   });
 });

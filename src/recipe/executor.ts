@@ -70,7 +70,16 @@ export interface RecipeResult {
 /** Progress of a run, for the CLI and the run log. */
 export type RecipeEvent =
   | { type: "precondition"; record: PreconditionRecord }
-  | { type: "step_start"; index: number; total: number; id: string; name: string; command: string }
+  | {
+    type: "step_start";
+    index: number;
+    total: number;
+    id: string;
+    name: string;
+    command: string;
+    /** Whether a person was just shown the command at a prompt. */
+    asked: boolean;
+  }
   | { type: "output"; chunk: string; stream: "stdout" | "stderr" }
   | { type: "step_end"; index: number; total: number; record: CommandRecord }
   | { type: "verification"; index: number; total: number; record: CommandRecord }
@@ -378,7 +387,15 @@ export class RecipeExecutor {
           );
         }
       }
-      o.onEvent?.({ type: "step_start", index, total, id: step.id, name: step.name, command });
+      o.onEvent?.({
+        type: "step_start",
+        index,
+        total,
+        id: step.id,
+        name: step.name,
+        command,
+        asked: confirmedBy === "prompt" || confirmedBy === "always",
+      });
       started_ids.set(step.id, false);
       const record = await this.#record(step.id, step.name, command, step.timeout, expect);
       started_ids.set(step.id, record.ok);

@@ -295,6 +295,12 @@ function planJson(plan: import("../../recipe/mod.ts").RenderedRecipe) {
 
 function printResult(out: Output, result: RecipeResult, logFile: string): void {
   const c = out.colors;
+  // SPEC §3: success carries the steps' outputs; a report recipe is its output.
+  for (const step of result.steps) {
+    if (step.stdout.trim() === "") continue;
+    out.line(c.bold(`── ${step.name}`));
+    out.line(step.stdout.replace(/\n$/, ""));
+  }
   const mark = result.status === "success" ? c.green("✓") : c.red("✗");
   out.line(
     `${mark} ${result.recipe}: ${result.status}${
@@ -341,7 +347,12 @@ class Progress {
         this.#tail = [];
         this.#partial = "";
         this.#label = `[${event.index}/${event.total}] ${event.name}`;
-        out.progress(`${c.bold(this.#label)}\n  ${c.dim(`$ ${clip(event.command, 200)}`)}`);
+        // A prompt just showed the command; the header alone says it started.
+        out.progress(
+          event.asked
+            ? c.bold(this.#label)
+            : `${c.bold(this.#label)}\n  ${c.dim(`$ ${clip(event.command, 200)}`)}`,
+        );
         this.#spin();
         return;
       case "output": {
