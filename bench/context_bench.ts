@@ -115,6 +115,14 @@ async function coldRatios(home: string, empty: string, library: string) {
   const lib = ["run", "--quiet", ...PERMISSIONS, library, PROMPT];
   const bare = ["run", "--quiet", ...PERMISSIONS, empty];
   const version = ["run", "--quiet", ...PERMISSIONS, `${REPO}src/cli/main.ts`, "--version"];
+  const lean = [
+    "run",
+    "--quiet",
+    ...PERMISSIONS,
+    `${REPO}bench/context_cold_cli.ts`,
+    "context",
+    PROMPT,
+  ];
   await timeProcess(cli, env); // builds the caches once
   await timeProcess(lib, env);
   const times = {
@@ -122,10 +130,12 @@ async function coldRatios(home: string, empty: string, library: string) {
     lib: [] as number[],
     bare: [] as number[],
     version: [] as number[],
+    lean: [] as number[],
   };
   for (let r = 0; r < RUNS; r++) {
     times.bare.push(await timeProcess(bare, env));
     times.version.push(await timeProcess(version, env));
+    times.lean.push(await timeProcess(lean, env));
     times.cli.push(await timeProcess(cli, env));
     times.lib.push(await timeProcess(lib, env));
   }
@@ -135,6 +145,7 @@ async function coldRatios(home: string, empty: string, library: string) {
     cliMs: median(times.cli),
     libMs: median(times.lib),
     versionMs: median(times.version),
+    leanMs: median(times.lean),
     cliRatio: median(times.cli) / bareMs,
     libRatio: median(times.lib) / bareMs,
   };
@@ -192,6 +203,8 @@ try {
       `library alone ${many.libMs.toFixed(0)} ms = ${many.libRatio.toFixed(2)}×; ` +
       `caro --version (the CLI's own start) ${many.versionMs.toFixed(0)} ms = ${
         (many.versionMs / many.bareMs).toFixed(2)
+      }×; caro context with only its own command loaded ${many.leanMs.toFixed(0)} ms = ${
+        (many.leanMs / many.bareMs).toFixed(2)
       }×`,
   );
 
@@ -200,7 +213,10 @@ try {
   console.log(
     `(c) cold, 0 installed skills: caro context ${none.cliMs.toFixed(0)} ms vs empty deno run ` +
       `${none.bareMs.toFixed(0)} ms = ${none.cliRatio.toFixed(2)}×; ` +
-      `library alone ${none.libMs.toFixed(0)} ms = ${none.libRatio.toFixed(2)}×`,
+      `library alone ${none.libMs.toFixed(0)} ms = ${none.libRatio.toFixed(2)}×; ` +
+      `only its own command loaded ${none.leanMs.toFixed(0)} ms = ${
+        (none.leanMs / none.bareMs).toFixed(2)
+      }×`,
   );
   console.log(
     `    ${SKILLS} skills add ${(many.cliMs - none.cliMs).toFixed(0)} ms to caro context ` +

@@ -1,8 +1,7 @@
 import { Command } from "commander";
 import { CARO_VERSION } from "../version.ts";
 import type { CommandContext } from "../context.ts";
-import { formatOption } from "./skill_validate.ts";
-import { positiveInteger } from "./context.ts";
+import { positiveInteger, textOrJson } from "./context.ts";
 
 /**
  * `caro ask "<request>"`: the proposed command and its explanation; run only
@@ -13,7 +12,7 @@ export function askCommand(ctx: CommandContext): Command {
     .description("Ask for a shell command (runs it only after you confirm on a terminal)")
     .argument("<request...>", "what you want done, in your words")
     .option("--max-tokens <n>", "token budget of the injected skill context", positiveInteger, 4000)
-    .addOption(formatOption(["text", "json"]))
+    .addOption(textOrJson())
     .addHelpText(
       "after",
       "\nThe model: config.toml [llm] base_url, model, api_key_env; CARO_LLM_BASE_URL and\n" +

@@ -1,9 +1,8 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { ContextAugmentation } from "../../context/mod.ts";
 import { CARO_VERSION } from "../version.ts";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
-import { formatOption } from "./skill_validate.ts";
 
 /** Parses a positive integer option (`--max-tokens 200`). */
 export function positiveInteger(value: string): number {
@@ -12,13 +11,21 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/**
+ * `--format text|json`, made here rather than borrowed from `skill validate`, whose module
+ * loads the manifest parsers: `caro context` must start light.
+ */
+export function textOrJson(): Option {
+  return new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
+}
+
 /** `caro context "<prompt>" [--max-tokens N] [--format text|json] [--explain]`. */
 export function contextCommand(ctx: CommandContext): Command {
   return new Command("context")
     .description("Show the skill knowledge that would be injected for a request")
     .argument("<prompt...>", "the request, as you would ask caro")
     .option("--max-tokens <n>", "token budget of the whole context", positiveInteger, 4000)
-    .addOption(formatOption(["text", "json"]))
+    .addOption(textOrJson())
     .option("--explain", "show which skills matched, why, and their tokens")
     .action(async (
       words: string[],
