@@ -1,29 +1,17 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import { runCaro } from "../support/cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CORPUS = new URL("../../../shared/corpus/agentskills", import.meta.url).pathname;
-const FLAGS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
 
+/** Runs caro in `cwd` with a throwaway home, so nothing touches ~/.caro. */
 async function caro(args: string[], cwd: string) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FLAGS, `${ROOT}src/cli/main.ts`, ...args],
-    cwd,
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+  const home = await Deno.makeTempDir();
+  try {
+    return await runCaro(args, { cwd, home });
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 }
 
 Deno.test("caro skill init then validate --strict, the new user's path", async (t) => {
