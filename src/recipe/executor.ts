@@ -174,53 +174,12 @@ export class RecipeExecutor {
   }
 
   /**
-   * Every command of the recipe rendered with `values`, nothing run (`--dry-run`).
+   * Every command of the recipe rendered with `values`, nothing run: see {@link renderRecipe}.
    *
    * @throws {SkillError} `validation` for a NUL byte in a value
    */
   render(recipe: Recipe, values: Readonly<Record<string, string>>): RenderedRecipe {
-    const fallbackLevel = this.#o.defaultConfirmation ?? "prompt";
-    return {
-      preconditions: recipe.preconditions.flatMap((pre): RenderedRecipe["preconditions"] => {
-        const message = renderText(pre.message, values);
-        const fallback = pre.fallback === undefined ? undefined : renderText(pre.fallback, values);
-        if (pre.check === "custom") {
-          const command = pre.script !== undefined
-            ? renderCommand(pre.script, values)
-            : pre.args.map((a) => shellQuote(renderText(a, values))).join(" ");
-          return [{ check: "custom", target: command, command, message, fallback, custom: true }];
-        }
-        return pre.args.map((arg) => {
-          const target = renderText(arg, values);
-          const quoted = shellQuote(target);
-          const command = pre.check === "command_exists"
-            ? `command -v ${quoted}`
-            : pre.check === "env_set"
-            ? `printenv ${quoted}`
-            : `test -e ${quoted}`;
-          return { check: pre.check, target, command, message, fallback, custom: false };
-        });
-      }),
-      steps: recipe.steps.map((step) => ({
-        step,
-        command: renderCommand(step.command, values),
-        confirmation: step.confirmation ?? fallbackLevel,
-        expect: renderExpect(step.expect, values),
-      })),
-      verification: recipe.verification.map((verification) => ({
-        verification,
-        command: renderCommand(verification.check, values),
-        message: verification.message === undefined
-          ? undefined
-          : renderText(verification.message, values),
-        expect: renderExpect(verification.expect, values),
-      })),
-      rollback: recipe.rollback.map((r) => ({
-        command: renderCommand(r.command, values),
-        description: r.description,
-        step: r.step,
-      })),
-    };
+    return renderRecipe(recipe, values, this.#o.defaultConfirmation);
   }
 
   /**
@@ -553,6 +512,74 @@ export class RecipeExecutor {
       ...(error === null ? {} : { error }),
     };
   }
+}
+
+/**
+ * Every command of a recipe rendered with `values` (parameters shell-quoted),
+ * with the gate of each step; nothing runs. What `--dry-run` prints.
+ *
+ * @param defaultConfirmation the skill's `[recipes].default_confirmation` (default `prompt`)
+ * @throws {SkillError} `validation` for a NUL byte in a value
+ * @example
+ * ```ts
+ * import { RecipeSchema, renderRecipe } from "./mod.ts";
+ * const recipe = RecipeSchema.parse({
+ *   id: "r", name: "R", version: "1.0.0", parameters: [{ name: "dir" }],
+ *   steps: [{ id: "rm", name: "Remove", command: "rm -r -- {{dir}}" }],
+ * });
+ * const plan = renderRecipe(recipe, { dir: "a b; c" });
+ * if (plan.steps[0].command !== "rm -r -- 'a b; c'" || plan.steps[0].confirmation !== "prompt") {
+ *   throw new Error(JSON.stringify(plan.steps[0]));
+ * }
+ * ```
+ */
+export function renderRecipe(
+  recipe: Recipe,
+  values: Readonly<Record<string, string>>,
+  defaultConfirmation?: StepConfirmation,
+): RenderedRecipe {
+  const fallbackLevel = defaultConfirmation ?? "prompt";
+  return {
+    preconditions: recipe.preconditions.flatMap((pre): RenderedRecipe["preconditions"] => {
+      const message = renderText(pre.message, values);
+      const fallback = pre.fallback === undefined ? undefined : renderText(pre.fallback, values);
+      if (pre.check === "custom") {
+        const command = pre.script !== undefined
+          ? renderCommand(pre.script, values)
+          : pre.args.map((a) => shellQuote(renderText(a, values))).join(" ");
+        return [{ check: "custom", target: command, command, message, fallback, custom: true }];
+      }
+      return pre.args.map((arg) => {
+        const target = renderText(arg, values);
+        const quoted = shellQuote(target);
+        const command = pre.check === "command_exists"
+          ? `command -v ${quoted}`
+          : pre.check === "env_set"
+          ? `printenv ${quoted}`
+          : `test -e ${quoted}`;
+        return { check: pre.check, target, command, message, fallback, custom: false };
+      });
+    }),
+    steps: recipe.steps.map((step) => ({
+      step,
+      command: renderCommand(step.command, values),
+      confirmation: step.confirmation ?? fallbackLevel,
+      expect: renderExpect(step.expect, values),
+    })),
+    verification: recipe.verification.map((verification) => ({
+      verification,
+      command: renderCommand(verification.check, values),
+      message: verification.message === undefined
+        ? undefined
+        : renderText(verification.message, values),
+      expect: renderExpect(verification.expect, values),
+    })),
+    rollback: recipe.rollback.map((r) => ({
+      command: renderCommand(r.command, values),
+      description: r.description,
+      step: r.step,
+    })),
+  };
 }
 
 /** `output_contains` may name parameters; it is compared as plain text. */

@@ -40,6 +40,7 @@ export {
   type RecipeResult,
   type RecipeStatus,
   type RenderedRecipe,
+  renderRecipe,
 } from "./executor.ts";
 export { findRecipe, listRecipes, type ListRecipesOptions, type RecipeEntry } from "./catalog.ts";
 export { type RecipeRun, runRecipe, type RunRecipeOptions } from "./run.ts";

@@ -192,14 +192,7 @@ function runRecipeCommand(ctx: CommandContext): Command {
           signal: controller.signal,
         });
         if (options.dryRun) {
-          const { RecipeExecutor } = recipes;
-          const plan = new RecipeExecutor({
-            runner: { run: () => Promise.reject(new SkillError("internal", "dry run")) },
-            prompter,
-            enforcer: { checkCommand: () => Promise.resolve({ allowed: true, reason: "" }) },
-            skillId: entry.skillId,
-            defaultConfirmation: entry.defaultConfirmation,
-          }).render(entry.recipe, values);
+          const plan = recipes.renderRecipe(entry.recipe, values, entry.defaultConfirmation);
           if (options.format === "json") {
             return out.json({
               recipe: entry.ref,
