@@ -66,14 +66,21 @@ export function parseRecipe(source: string, options: ParseRecipeOptions = {}): R
   }
   if (doc.errors.length > 0) return { diagnostics };
 
-  const place = (path: Path, key = false) => at(offsetOf(doc.contents, path, key));
+  // `key`: point at the key instead of the value; a string: at that text inside the value.
+  const place = (path: Path, key: boolean | string = false) => {
+    const start = offsetOf(doc.contents, path, key === true);
+    if (typeof key !== "string" || start === undefined) return at(start);
+    const end = nodeEnd(doc.contents, path) ?? source.length;
+    const found = source.slice(start, end).indexOf(key);
+    return at(found < 0 ? start : start + found);
+  };
   const add = (
     severity: Diagnostic["severity"],
     rule: string,
     path: Path,
     message: string,
     hint: string,
-    key = false,
+    key: boolean | string = false,
   ) => diagnostics.push({ severity, rule, file, ...place(path, key), message, hint });
 
   const data: unknown = doc.toJS();
@@ -94,7 +101,7 @@ type Add = (
   path: Path,
   message: string,
   hint: string,
-  key?: boolean,
+  key?: boolean | string,
 ) => void;
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -218,6 +225,7 @@ function checkRecipe(recipe: Recipe, add: Add): void {
           near.length > 0
             ? `did you mean {{${near[0]}}}?`
             : `declare it under parameters, or remove the reference`,
+          text.slice(ref.offset, text.indexOf("}}", ref.offset) + 2),
         );
       } else if (isCommand && isInsideQuotes(text, ref.offset, ref.name)) {
         add(
@@ -446,6 +454,22 @@ function isInsideQuotes(text: string, offset: number, name: string): boolean {
   const end = text.indexOf("}}", offset + name.length) + 2;
   const after = text[end];
   return (before === '"' || before === "'") && after === before;
+}
+
+/** Where the node at `path` ends in the source, when the whole path resolves. */
+function nodeEnd(root: unknown, path: Path): number | undefined {
+  let node = root as Node | null | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === segment);
+      node = pair?.value as Node | null | undefined;
+    } else if (isSeq(node) && typeof segment === "number") {
+      node = node.items[segment] as Node | undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return node?.range?.[1];
 }
 
 /** The offset of the node at `path` (its key with `key`), or of the nearest parent found. */

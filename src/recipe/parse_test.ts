@@ -24,7 +24,7 @@ const ROWS: Array<[string, string, string, number, number, "error" | "warning"]>
     41,
     "error",
   ],
-  ["unknown parameter", BASE.replace("{{path}}", "{{paht}}"), "unknown-parameter", 9, 14, "error"],
+  ["unknown parameter", BASE.replace("{{path}}", "{{paht}}"), "unknown-parameter", 9, 20, "error"],
   [
     "misspelt key",
     BASE.replace("    name: List", "    confirmaton: always\n    name: List"),

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { runCaro } from "../support/cli.ts";
-import { demoHome, exists } from "./_home.ts";
+import { DEMO_SKILL, demoHome, exists } from "./_home.ts";
 
 Deno.test("caro recipe list and show", async (t) => {
   const { root, home } = await demoHome();
@@ -228,6 +228,30 @@ Deno.test("caro recipe run denies an installed skill without a grant", async () 
     match(r.stderr, /terminal_exec is not granted to custom\.recipe-demo/);
     match(r.stderr, /nothing was run/);
     equal(await exists(`${work}/m`), false);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("caro skill validate reports recipe findings at file:line:col", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dir = `${root}/demo`;
+    await new Deno.Command("cp", { args: ["-r", DEMO_SKILL, dir] }).output();
+    const file = `${dir}/recipes/make-marker.yaml`;
+    await Deno.writeTextFile(
+      file,
+      (await Deno.readTextFile(file)).replace(
+        '"touch -- {{dir}}/marker"',
+        '"touch -- {{dri}}/marker"',
+      ),
+    );
+    const r = await runCaro(["skill", "validate", dir], { cwd: root });
+    equal(r.code, 5);
+    match(
+      r.stderr,
+      /^recipes\/make-marker\.yaml:16:62: error\[unknown-parameter\]: \{\{dri\}\} refers to no parameter\n {4}hint: did you mean \{\{dir\}\}\?$/m,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }
