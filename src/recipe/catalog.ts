@@ -5,6 +5,7 @@ import { didYouMean } from "../suggest/mod.ts";
 import { parseRecipe } from "./parse.ts";
 import type { Recipe, StepConfirmation } from "./schema.ts";
 import { readRecipeSkillInfo } from "./_skill_toml.ts";
+import { matchRecipes, type RecipeSuggestion } from "./triggers.ts";
 
 /** One recipe of an enabled skill. */
 export interface RecipeEntry {
@@ -140,4 +141,45 @@ export async function findRecipe(
     ].filter(Boolean).join("\n") || undefined,
     hints: [{ to: "see the recipes", run: "caro recipe list" }],
   });
+}
+
+/** Options of {@link suggestRecipes}. */
+export interface SuggestRecipesOptions {
+  /** The working directory whose files `triggers.context.has_files` looks at (default: cwd). */
+  cwd?: string;
+  /** The global `--skills` filter. */
+  filter?: (id: string) => boolean;
+  /** At most this many (default 3). */
+  limit?: number;
+}
+
+/**
+ * The recipes of the enabled skills whose triggers match a request, each with
+ * the `caro recipe run ID` that runs it: what `caro context` and `caro ask`
+ * show under the injected knowledge.
+ *
+ * @example
+ * ```ts
+ * import { SkillStore } from "../store/mod.ts";
+ * import { suggestRecipes } from "./catalog.ts";
+ * const root = await Deno.makeTempDir();
+ * const store = await SkillStore.open(`${root}/home`);
+ * const [hit] = await suggestRecipes(store, "back up my photos folder", { cwd: root });
+ * if (hit?.run !== "caro recipe run core.posix/backup-dir") throw new Error(JSON.stringify(hit));
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export async function suggestRecipes(
+  store: Pick<SkillStore, "list">,
+  prompt: string,
+  options: SuggestRecipesOptions = {},
+): Promise<RecipeSuggestion[]> {
+  const { recipes } = await listRecipes(store, { filter: options.filter });
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(options.cwd ?? Deno.cwd())) files.push(entry.name);
+  return matchRecipes(
+    prompt,
+    recipes.map((r) => ({ skillId: r.skillId, recipe: r.recipe })),
+    { files, limit: options.limit },
+  );
 }

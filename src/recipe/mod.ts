@@ -11,7 +11,8 @@
  * - {@link listRecipes} / {@link findRecipe} / {@link runRecipe}: the
  *   operations behind `caro recipe list|show|run` (run logs in `runs/`).
  * - {@link runRecipeTests}: `tests/recipe_test.yaml` with mocked commands.
- * - {@link matchRecipes}: triggers → `caro recipe run ID` suggestions.
+ * - {@link matchRecipes} / {@link suggestRecipes}: triggers → `caro recipe run ID`
+ *   suggestions for `caro context` and `caro ask`.
  *
  * @example
  * ```ts
