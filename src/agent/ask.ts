@@ -4,7 +4,7 @@ import type { LlmConfig } from "./llm_config.ts";
 import { parseProposal, type Proposal } from "./proposal.ts";
 
 /** Options of {@link askForCommand}. */
-export interface AskOptions extends StreamChatOptions {
+export interface AskForCommandOptions extends StreamChatOptions {
   /** The context budget (default the injector's). */
   maxTokens?: number;
 }
@@ -48,7 +48,7 @@ export async function askForCommand(
   injector: ContextInjector,
   request: string,
   llm: LlmConfig,
-  options: AskOptions = {},
+  options: AskForCommandOptions = {},
 ): Promise<AskResult> {
   const context = await injector.augmentContext(request, options.maxTokens);
   const messages: ChatMessage[] = [

@@ -16,7 +16,7 @@
  *
  * @module
  */
-export { askForCommand, type AskOptions, type AskResult } from "./ask.ts";
+export { askForCommand, type AskForCommandOptions, type AskResult } from "./ask.ts";
 export { type ChatMessage, streamChat, type StreamChatOptions } from "./chat_client.ts";
 export {
   DEFAULT_LLM_BASE_URL,
