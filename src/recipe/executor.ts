@@ -1,4 +1,3 @@
-import { JSONPath } from "jsonpath-plus";
 import { SkillError } from "../errors/mod.ts";
 import type { Runner, RunResult } from "../process/mod.ts";
 import type { Prompter } from "../terminal/mod.ts";
@@ -497,7 +496,7 @@ export class RecipeExecutor {
       ? "interrupted"
       : run.timedOut
       ? `timed out after ${timeoutSeconds}s (its process group was killed)`
-      : expectProblem(run, expect);
+      : await expectProblem(run, expect);
     return {
       id,
       name,
@@ -604,10 +603,10 @@ function applicableRollback(
 }
 
 /** Why a run does not meet `expect`, or null. */
-function expectProblem(
+async function expectProblem(
   run: RunResult,
   expect: Verification["expect"] | Step["expect"],
-): string | null {
+): Promise<string | null> {
   if (run.code !== expect.exit_code) {
     const said = lastLine(run.stderr) || lastLine(run.stdout);
     return `exit code ${run.code}, expected ${expect.exit_code}${said ? `: ${said}` : ""}`;
@@ -625,6 +624,8 @@ function expectProblem(
     } catch (error) {
       return `the output is not JSON (${error instanceof Error ? error.message : String(error)})`;
     }
+    // Loaded on first use: most recipes never read JSON.
+    const { JSONPath } = await import("jsonpath-plus");
     const matches = JSONPath({
       path: expect.json_path,
       json: json as object,

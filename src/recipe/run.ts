@@ -1,11 +1,6 @@
-import {
-  AuditLog,
-  type Capabilities,
-  CapabilitiesSchema,
-  CapabilityEnforcer,
-} from "../capability/mod.ts";
+import type { Capabilities } from "../capability/mod.ts";
 import type { Runner } from "../process/mod.ts";
-import type { SkillStore } from "../store/mod.ts";
+import { auditLogFor, enforcerFor, type SkillStore } from "../store/mod.ts";
 import type { Prompter } from "../terminal/mod.ts";
 import type { RecipeEntry } from "./catalog.ts";
 import {
@@ -18,7 +13,7 @@ import {
 /** Options of {@link runRecipe}. */
 export interface RunRecipeOptions {
   /** The store the recipe came from: its home holds `audit.log` and `runs/`. */
-  store: Pick<SkillStore, "home" | "info">;
+  store: Pick<SkillStore, "home" | "grants">;
   entry: RecipeEntry;
   /** Resolved parameter values. */
   values: Record<string, string>;
@@ -71,17 +66,11 @@ export interface RecipeRun {
  */
 export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
   const { store, entry } = options;
-  const grants = options.grants ?? await grantsOf(store, entry);
   const cwd = options.cwd ?? Deno.cwd();
-  const enforcer = new CapabilityEnforcer({
-    grants: (id) => id === entry.skillId ? grants : undefined,
-    auditLog: store.home.auditLog,
-    paths: {
-      home: Deno.env.get("HOME") ?? "/",
-      projectRoot: Deno.env.get("CARO_PROJECT_ROOT") ?? cwd,
-      cacheDir: store.home.cacheDir,
-      cwd,
-    },
+  // Grants from skills.lock; bundled core.* skills hold what they request.
+  const enforcer = await enforcerFor(store, {
+    cwd,
+    override: options.grants ? new Map([[entry.skillId, options.grants]]) : undefined,
   });
   const runsDir = `${store.home.root}/runs`;
   await Deno.mkdir(runsDir, { recursive: true });
@@ -95,7 +84,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
   // SPEC §6: the audit line of a check has no outcome; each command that ran
   // (or was declined) gets a second line saying whether a person confirmed it
   // and how it ended. Appends are chained to keep their order.
-  const audit = new AuditLog(store.home.auditLog);
+  const audit = await auditLogFor(store.home);
   let audited = Promise.resolve();
   const auditRun = (command: string, confirmed: boolean | null, outcome: string) => {
     audited = audited.then(() =>
@@ -165,15 +154,4 @@ function outcomeOf(record: CommandRecord): string {
   if (record.interrupted) return "interrupted";
   if (record.timed_out) return "timeout";
   return `exit ${record.exit_code}`;
-}
-
-async function grantsOf(
-  store: Pick<SkillStore, "info">,
-  entry: RecipeEntry,
-): Promise<Capabilities> {
-  // Bundled core.* skills ship inside caro and are trusted like caro itself:
-  // they are granted exactly what their skill.toml requests.
-  if (entry.skill.bundled) return entry.skill.requestedCapabilities;
-  const info = await store.info(entry.skillId);
-  return info.granted ?? CapabilitiesSchema.parse({});
 }

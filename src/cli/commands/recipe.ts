@@ -1,10 +1,20 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { SkillError } from "../../errors/mod.ts";
 import type { RecipeEntry, RecipeEvent, RecipeResult } from "../../recipe/mod.ts";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
-import { formatOption } from "./skill_validate.ts";
-import { openStore } from "./skill_list.ts";
+
+/** `--format text|json` (declared here so this module loads nothing it does not run). */
+function formatOption(): Option {
+  return new Option("--format <format>", "output format").choices(["text", "json"]).default(
+    "text",
+  );
+}
+
+async function openStore(ctx: CommandContext) {
+  const { openStore } = await import("./skill_list.ts");
+  return await openStore(ctx);
+}
 
 /** `caro recipe list|show|run`. */
 export function recipeCommand(ctx: CommandContext): Command {
@@ -26,7 +36,7 @@ function listRecipesCommand(ctx: CommandContext): Command {
   return new Command("list")
     .description("List the recipes of the enabled skills")
     .option("--skill <id>", "only this skill's recipes")
-    .addOption(formatOption(["text", "json"]))
+    .addOption(formatOption())
     .action(async (options: { skill?: string; format: string }) => {
       const out = ctx.output();
       const { listRecipes } = await import("../../recipe/mod.ts");
@@ -71,7 +81,7 @@ function showRecipeCommand(ctx: CommandContext): Command {
   return new Command("show")
     .description("Show a recipe: parameters, preconditions, steps with their risk")
     .argument("<id>", "skill.id/recipe-id, or a recipe id only one skill has")
-    .addOption(formatOption(["text", "json"]))
+    .addOption(formatOption())
     .action(async (id: string, options: { format: string }) => {
       const out = ctx.output();
       const { findRecipe } = await import("../../recipe/mod.ts");
@@ -166,7 +176,7 @@ function runRecipeCommand(ctx: CommandContext): Command {
     .option("--param <k=v>", "a parameter value (repeatable)", collectParam, {})
     .option("--dry-run", "print the rendered commands and run nothing")
     .option("-y, --yes", "confirm every step without asking (needed without a terminal)")
-    .addOption(formatOption(["text", "json"]))
+    .addOption(formatOption())
     .action(async (
       id: string,
       options: { param: Record<string, string>; dryRun?: boolean; yes?: boolean; format: string },
