@@ -8,6 +8,10 @@
  * - {@link analyzeCommand}: the programs and files a shell line would use
  *   (the bash grammar is loaded on first use, never at import).
  * - {@link AuditLog}, {@link readAuditLog}: `audit.log` JSON lines.
+ * - {@link consentToCapabilities}: the install-time grant prompt and its rules;
+ *   {@link grantCapability}, {@link revokeCapability}, {@link covers}.
+ * - {@link readCapabilityPolicy}: `config.toml` `[skills.capabilities]
+ *   always_confirm`, `never_grant` and `[audit] max_bytes`.
  * - Pure rules: {@link expandPath}, {@link resolveRealPath}, {@link isInsideRoot},
  *   {@link matchNetwork}, {@link matchEnvName}, {@link redactSecrets}.
  *
@@ -64,3 +68,19 @@ export {
 export { expandPath, isInsideRoot, type PathContext, resolveRealPath } from "./path_rules.ts";
 export { matchNetwork, type NetworkMatch } from "./host_rules.ts";
 export { matchEnvName } from "./env_rules.ts";
+export {
+  capabilitySummary,
+  type ConsentOutcome,
+  type ConsentRequest,
+  type ConsentResult,
+  consentToCapabilities,
+  covers,
+  grantCapability,
+  revokeCapability,
+} from "./consent.ts";
+export {
+  type CapabilityPolicy,
+  defaultCapabilityPolicy,
+  policyFromConfig,
+  readCapabilityPolicy,
+} from "./policy.ts";

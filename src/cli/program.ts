@@ -13,6 +13,8 @@ import { removeCommand } from "./commands/skill_remove.ts";
 import { enableCommands } from "./commands/skill_enable.ts";
 import { verifyCommand } from "./commands/skill_verify.ts";
 import { testCommand } from "./commands/skill_test.ts";
+import { capabilitiesCommand } from "./commands/skill_capabilities.ts";
+import { auditCommand } from "./commands/skill_audit.ts";
 import { contextCommand } from "./commands/context.ts";
 import { askCommand } from "./commands/ask.ts";
 import { recipeCommand } from "./commands/recipe.ts";
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   }
   for (const command of enableCommands(ctx)) skill.addCommand(command);
   skill.addCommand(testCommand(ctx));
+  skill.addCommand(capabilitiesCommand(ctx));
+  skill.addCommand(auditCommand(ctx));
   program.addCommand(skill);
   program.addCommand(contextCommand(ctx));
   program.addCommand(askCommand(ctx));

@@ -10,6 +10,8 @@
  *   `SkillIndexEntrySchema` is exported by `./index_schema.ts`.
  * - {@link parseSkillsFilter}: the global `--skills` option as a predicate.
  * - {@link CaroHome}: the paths of a home.
+ * - {@link enforcerFor}: the capability enforcer over the home's grants and
+ *   audit log (the only place caro builds one).
  *
  * @example
  * ```ts
@@ -30,8 +32,10 @@ export { parseSkillsFilter, type SkillFilter } from "./filter.ts";
 // Types only: the zod schemas are exported by ./index_schema.ts, kept out of this
 // door so that `caro skill list` does not load zod (bench/store_bench.ts).
 export type { SkillIndexData, SkillIndexEntry } from "./index_schema.ts";
+export { auditLogFor, type EnforcerForOptions, enforcerFor } from "./enforcer_for.ts";
 export {
   ALWAYS_ENABLED,
+  type GrantRequest,
   type InstallOptions,
   type InstallResult,
   type RemoveResult,

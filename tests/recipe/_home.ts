@@ -18,7 +18,14 @@ export async function demoHome(
   await Deno.mkdir(work);
   const add = await runCaro(["skill", "add", DEMO_SKILL, "--yes"], { home });
   if (add.code !== 0) throw new Error(add.stderr);
-  if (grant) {
+  if (!grant) {
+    // `add --yes` granted what it requests: take terminal_exec back.
+    const revoke = await runCaro(
+      ["skill", "capabilities", "custom.recipe-demo", "revoke", "terminal_exec"],
+      { home },
+    );
+    if (revoke.code !== 0) throw new Error(revoke.stderr);
+  } else {
     const lock = parse(await Deno.readTextFile(`${home}/skills.lock`)) as {
       skills: Array<{ id: string; capabilities: Record<string, unknown> }>;
     };

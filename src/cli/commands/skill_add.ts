@@ -1,7 +1,8 @@
 import { Command, Option } from "commander";
 import { SkillError } from "../../errors/mod.ts";
 import type { CommandContext } from "../context.ts";
-import { dataFormatOption, openStore } from "./skill_list.ts";
+import { capabilityNames, dataFormatOption, openStore } from "./skill_list.ts";
+import { installConsent } from "./skill_capabilities.ts";
 
 interface AddOptions {
   path?: string;
@@ -24,7 +25,10 @@ export function addCommand(ctx: CommandContext): Command {
     .option("--path <dir>", "install from this folder")
     .option("--no-enable", "install it disabled")
     .option("--force", "replace a locked skill whose content differs, or reinstall")
-    .option("-y, --yes", "answer yes to prompts (no capability is granted before the grant prompt)")
+    .option(
+      "-y, --yes",
+      "grant the capabilities it requests without asking (not never_grant, nor always_confirm)",
+    )
     .addOption(new Option("--features <list>", "features to turn on, comma separated"))
     .option("--no-default-features", "leave the skill's default features off")
     .addOption(dataFormatOption(["text", "json"]))
@@ -40,12 +44,20 @@ export function addCommand(ctx: CommandContext): Command {
         features: options.features?.split(/[\s,]+/).filter((f) => f !== ""),
         defaultFeatures: options.defaultFeatures,
         progress: (message) => out.progress(message),
+        consent: await installConsent(ctx, store, {
+          assumeYes: options.yes === true,
+          yesCommand: `caro skill add ${spec ?? `--path ${options.path}`} --yes`,
+        }),
       });
       for (const w of result.warnings) {
         out.diagnostic(`Warning: ${w.file}${w.line ? `:${w.line}` : ""} ${w.message}`);
       }
       if (options.format === "json") {
-        out.json({ ...result, grantedCapabilities: [], warnings: result.warnings.length });
+        out.json({
+          ...result,
+          grantedCapabilities: capabilityNames(result.granted),
+          warnings: result.warnings.length,
+        });
         return;
       }
       const c = out.colors;
@@ -65,11 +77,13 @@ export function addCommand(ctx: CommandContext): Command {
       out.line(`  integrity: ${result.integrity}`);
       if (result.features.length > 0) out.line(`  features:  ${result.features.join(", ")}`);
       if (result.requestedCapabilities.length > 0) {
+        const granted = capabilityNames(result.granted);
         out.line(
-          `  requests:  ${
-            result.requestedCapabilities.join(", ")
-          } (none granted: what needs them is refused)`,
+          `  requests:  ${result.requestedCapabilities.join(", ")}${
+            granted.length === 0 ? " (none granted: what needs them is refused)" : ""
+          }`,
         );
+        if (granted.length > 0) out.line(`  granted:   ${granted.join(", ")}`);
       }
       for (const dep of result.missingOptional) {
         out.line(
