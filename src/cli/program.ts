@@ -9,6 +9,7 @@ import { initCommand } from "./commands/skill_init.ts";
 import { listCommand } from "./commands/skill_list.ts";
 import { infoCommand } from "./commands/skill_info.ts";
 import { addCommand } from "./commands/skill_add.ts";
+import { updateCommand } from "./commands/skill_update.ts";
 import { removeCommand } from "./commands/skill_remove.ts";
 import { enableCommands } from "./commands/skill_enable.ts";
 import { verifyCommand } from "./commands/skill_verify.ts";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   for (const command of [listCommand, infoCommand, addCommand, removeCommand, verifyCommand]) {
     skill.addCommand(command(ctx));
   }
+  skill.addCommand(updateCommand(ctx));
   for (const command of enableCommands(ctx)) skill.addCommand(command);
   skill.addCommand(testCommand(ctx));
   skill.addCommand(capabilitiesCommand(ctx));

@@ -10,6 +10,8 @@
  *   `SkillIndexEntrySchema` is exported by `./index_schema.ts`.
  * - {@link parseSkillsFilter}: the global `--skills` option as a predicate.
  * - {@link CaroHome}: the paths of a home.
+ * - {@link installFromSource}, {@link updateSkills}: `caro skill add SPEC` and
+ *   `caro skill update` over the sources of `../sources/mod.ts`.
  * - {@link enforcerFor}: the capability enforcer over the home's grants and
  *   audit log (the only place caro builds one).
  *
@@ -47,3 +49,14 @@ export {
   type VerifyReport,
 } from "./store.ts";
 export { SkillLoader } from "./loader.ts";
+export {
+  diffTrees,
+  type FileChanges,
+  installFromSource,
+  type SkillUpdate,
+  type SourceInstallOptions,
+  type SourceInstallResult,
+  type UpdateOptions,
+  type UpdateReport,
+  updateSkills,
+} from "./update.ts";

@@ -1,11 +1,19 @@
 import { Command, Option } from "commander";
-import { SkillError } from "../../errors/mod.ts";
 import type { CommandContext } from "../context.ts";
+import type { Output } from "../output.ts";
+import { installFromSource } from "../../store/mod.ts";
+import type { FetchProgress } from "../../sources/mod.ts";
 import { capabilityNames, dataFormatOption, openStore } from "./skill_list.ts";
 import { installConsent } from "./skill_capabilities.ts";
 
 interface AddOptions {
   path?: string;
+  git?: string;
+  ref?: string;
+  subdir?: string;
+  url?: string;
+  oci?: string;
+  insecure?: boolean;
   enable: boolean;
   force?: boolean;
   yes?: boolean;
@@ -15,14 +23,25 @@ interface AddOptions {
 }
 
 /**
- * `caro skill add PATH | --path PATH | file:///…` with `--no-enable`,
- * `--force`, `--yes`, `--features`, `--no-default-features`.
+ * `caro skill add SPEC` (SPEC §5: a folder, `git+https://…#ref[:subdir]`, an archive URL,
+ * `oci://…`, `ns.name[@range]`) or `--path`, `--git URL --ref REF --subdir DIR`, `--url`,
+ * `--oci`, with `--insecure`, `--no-enable`, `--force`, `--yes`, `--features`,
+ * `--no-default-features`.
  */
 export function addCommand(ctx: CommandContext): Command {
   return new Command("add")
-    .description("Install a skill from a folder")
-    .argument("[source]", "a skill folder: ./dir, /abs/dir or file:///dir")
+    .description("Install a skill from a folder, a git repository or an archive URL")
+    .argument(
+      "[source]",
+      "./dir, /abs/dir, file:///dir, git+https://host/repo[#ref[:subdir]], https://…/x.tgz[#sha256=HEX]",
+    )
     .option("--path <dir>", "install from this folder")
+    .option("--git <url>", "install from this git repository")
+    .option("--ref <ref>", "with --git: a tag, branch or commit (default: the default branch)")
+    .option("--subdir <dir>", "with --git: the skill's folder inside the repository")
+    .option("--url <url>", "install from this archive (.tgz, .tar.gz, .tar, .zip)")
+    .option("--oci <ref>", "install from an OCI registry (not available yet)")
+    .option("--insecure", "allow plain http:// to hosts other than this machine")
     .option("--no-enable", "install it disabled")
     .option("--force", "replace a locked skill whose content differs, or reinstall")
     .option(
@@ -34,21 +53,41 @@ export function addCommand(ctx: CommandContext): Command {
     .addOption(dataFormatOption(["text", "json"]))
     .action(async (spec: string | undefined, options: AddOptions, command: Command) => {
       const out = ctx.output();
-      const folder = folderOf(spec, options.path);
       const store = await openStore(ctx);
-      const result = await store.install(folder, {
-        spec: spec ?? options.path,
-        // Only an explicit --no-enable overrides what --keep-config retained.
-        enable: command.getOptionValueSource("enable") === "cli" ? options.enable : undefined,
-        force: options.force,
-        features: options.features?.split(/[\s,]+/).filter((f) => f !== ""),
-        defaultFeatures: options.defaultFeatures,
-        progress: (message) => out.progress(message),
-        consent: await installConsent(ctx, store, {
-          assumeYes: options.yes === true,
-          yesCommand: `caro skill add ${spec ?? `--path ${options.path}`} --yes`,
-        }),
-      });
+      const { formatFetchProgress } = await import("../../sources/mod.ts");
+      const bar = progressReporter(out, formatFetchProgress);
+      let result;
+      try {
+        result = await installFromSource(store, spec, {
+          flags: {
+            path: options.path,
+            git: options.git,
+            ref: options.ref,
+            subdir: options.subdir,
+            url: options.url,
+            oci: options.oci,
+          },
+          insecure: options.insecure,
+          onFetchProgress: bar.report,
+          // Only an explicit --no-enable overrides what --keep-config retained.
+          enable: command.getOptionValueSource("enable") === "cli" ? options.enable : undefined,
+          force: options.force,
+          features: options.features?.split(/[\s,]+/).filter((f) => f !== ""),
+          defaultFeatures: options.defaultFeatures,
+          progress: (message) => {
+            bar.end();
+            out.progress(message);
+          },
+          // The grant prompt (SPEC §6), before anything changes.
+          consent: installConsent(ctx, store, {
+            assumeYes: options.yes === true,
+            yesCommand: ["caro skill add", spec, ...sourceFlags(options), "--yes"]
+              .filter((part) => part !== undefined).join(" "),
+          }),
+        });
+      } finally {
+        bar.end();
+      }
       for (const w of result.warnings) {
         out.diagnostic(`Warning: ${w.file}${w.line ? `:${w.line}` : ""} ${w.message}`);
       }
@@ -74,6 +113,7 @@ export function addCommand(ctx: CommandContext): Command {
         out.line(`${c.green("Installed")} ${result.id} ${result.version} (${state})`);
       }
       out.line(`  path:      ${result.path}`);
+      out.line(`  source:    ${result.source}${result.fromCache ? " (from cache)" : ""}`);
       out.line(`  integrity: ${result.integrity}`);
       if (result.features.length > 0) out.line(`  features:  ${result.features.join(", ")}`);
       if (result.requestedCapabilities.length > 0) {
@@ -96,37 +136,53 @@ export function addCommand(ctx: CommandContext): Command {
     });
 }
 
-/** The local folder a source spec names; other source kinds are not installable here yet. */
-function folderOf(spec: string | undefined, path: string | undefined): string {
-  if (spec !== undefined && path !== undefined) {
-    throw new SkillError("usage", "Give the skill either as an argument or with --path, not both", {
-      hints: [{ to: "install a folder", run: `caro skill add --path ${path}` }],
-    });
+/** Draws fetch progress on stderr: a redrawn bar on a terminal, else a plain line a second. */
+export function progressReporter(
+  out: Output,
+  format: (progress: FetchProgress, width?: number) => string,
+): { report: (p: FetchProgress) => void; end: () => void } {
+  const isTerminal = Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  let drawn = false;
+  let last = 0;
+  let lastText = "";
+  const write = (text: string) => {
+    let bytes = encoder.encode(text);
+    while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+  };
+  return {
+    report: (progress) => {
+      if (out.isQuiet) return;
+      const now = performance.now();
+      const done = progress.kind === "download"
+        ? progress.total !== undefined && progress.bytes >= progress.total
+        : progress.total !== undefined && progress.loaded >= progress.total;
+      if (now - last < (isTerminal ? 100 : 1000) && !done) return;
+      const text = format(progress, isTerminal ? 24 : 0);
+      // git reports the end of a phase more than once.
+      if (text === lastText) return;
+      last = now;
+      lastText = text;
+      if (isTerminal) {
+        write(`\r${text}\x1b[K`);
+        drawn = true;
+      } else {
+        write(`${text}\n`);
+      }
+    },
+    end: () => {
+      if (drawn) write("\n");
+      drawn = false;
+    },
+  };
+}
+
+/** The source flags as typed, for the `--yes` hint of the grant prompt. */
+function sourceFlags(options: AddOptions): string[] {
+  const flags: string[] = [];
+  for (const key of ["path", "git", "ref", "subdir", "url", "oci"] as const) {
+    const value = options[key];
+    if (value !== undefined) flags.push(`--${key} ${value}`);
   }
-  const chosen = spec ?? path;
-  if (chosen === undefined) {
-    throw new SkillError("usage", "Which skill? caro skill add needs a source", {
-      hints: [{ to: "install a folder", run: "caro skill add ./my-skill" }],
-    });
-  }
-  if (chosen.startsWith("file://")) {
-    let url: URL;
-    try {
-      url = new URL(chosen);
-    } catch (error) {
-      throw new SkillError("usage", `${chosen} is not a valid file:// URL`, { cause: error });
-    }
-    return decodeURIComponent(url.pathname);
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen)) {
-    throw new SkillError(
-      "usage",
-      `Cannot install ${chosen}: only local folders are supported here`,
-      {
-        why: "git, archive, OCI and registry sources are installed by their own source kinds",
-        hints: [{ to: "install a local copy", run: "caro skill add ./path/to/skill" }],
-      },
-    );
-  }
-  return chosen;
+  return flags;
 }
