@@ -60,6 +60,27 @@ export interface InstallOptions {
   defaultFeatures?: boolean;
   /** Progress lines (stderr in the CLI). */
   progress?: (message: string) => void;
+  /**
+   * The capability prompt (SPEC §5/§6): called after validation and before
+   * anything changes, with what the skill requests and what it holds already;
+   * returns what to grant. Throwing (a refusal) aborts the install with the
+   * state untouched. Not called when the same content is already installed.
+   * Default: keep what it holds (grants kept by `remove --keep-config`), else
+   * nothing.
+   */
+  consent?: (request: GrantRequest) => Promise<Capabilities>;
+}
+
+/** What {@link InstallOptions.consent} is asked about. */
+export interface GrantRequest {
+  /** The skill being installed. */
+  id: string;
+  /** Its version. */
+  version: string;
+  /** The `[capabilities]` its manifest requests. */
+  requested: Capabilities;
+  /** What it is granted now (installed, or kept by `remove --keep-config`), else null. */
+  previous: Capabilities | null;
 }
 
 /** What {@link SkillStore.install} did. */
@@ -80,8 +101,10 @@ export interface InstallResult {
   enabled: boolean;
   /** Features chosen. */
   features: string[];
-  /** Capabilities the skill requests; none is granted yet (SPEC §6: deny by default). */
+  /** Capabilities the skill requests. */
   requestedCapabilities: CapabilityName[];
+  /** What is granted to it now, as recorded in skills.lock. */
+  granted: Capabilities;
   /** Optional dependencies that are missing or of another version. */
   missingOptional: Array<{ id: string; range: string; installed?: string }>;
   /** Validation warnings of the installed copy. */
@@ -246,6 +269,22 @@ export class SkillStore {
         "../capability/schema.ts"
       );
       const id = skill.manifest.id;
+      // The grant prompt runs before the state lock is taken (a person may take
+      // a while; other caro commands must not wait) and before anything changes.
+      let consented: Capabilities | undefined;
+      if (options.consent) {
+        const seen = await this.#readLock();
+        const seenLocked = seen.get(id);
+        const needsNoChange = seenLocked !== undefined && !options.force;
+        if (!needsNoChange) {
+          consented = await options.consent({
+            id,
+            version: skill.manifest.version,
+            requested: skill.manifest.capabilities,
+            previous: seenLocked?.capabilities ?? seen.retained.get(id)?.capabilities ?? null,
+          });
+        }
+      }
       return await withStateLock(this.home, async () => {
         const index = await this.#sync();
         const lock = await this.#readLock();
@@ -279,6 +318,7 @@ export class SkillStore {
         if (locked && locked.integrity === hash.integrity && !options.force) {
           return {
             ...base,
+            granted: locked.capabilities,
             status: "unchanged" as const,
             enabled: locked.enabled,
             features: locked.features,
@@ -292,8 +332,9 @@ export class SkillStore {
         const enabled = options.enable ?? retained?.enabled ?? true;
         const source = options.source ?? `file://${realFrom}`;
         const installed = (this.#options.now?.() ?? new Date()).toISOString();
-        // Grants: none until the capability prompt lands (SPEC §6: deny is the default);
-        // `remove --keep-config` may have kept earlier ones.
+        // Grants: what the capability prompt decided; without one, what
+        // `remove --keep-config` kept, else nothing (SPEC §6: deny is the default).
+        const granted = consented ?? retained?.capabilities ?? noCapabilities();
         lock.set({
           id,
           version: skill.manifest.version,
@@ -302,7 +343,7 @@ export class SkillStore {
           installed,
           enabled,
           features,
-          capabilities: retained?.capabilities ?? noCapabilities(),
+          capabilities: granted,
         });
         lock.retained.delete(id);
         const previous = index.skills.find((s) => s.id === id);
@@ -332,6 +373,7 @@ export class SkillStore {
         return {
           ...base,
           status: locked ? "replaced" as const : "installed" as const,
+          granted,
           previousVersion: locked?.version,
           enabled,
           missingOptional,
@@ -434,6 +476,66 @@ export class SkillStore {
         indexText: indexText(index, skills),
       });
       return true;
+    });
+  }
+
+  /**
+   * What every skill is granted: installed skills what `skills.lock` records,
+   * bundled `core.*` skills what their manifest requests (they ship inside
+   * caro and are trusted like caro itself).
+   */
+  async grants(): Promise<Map<string, Capabilities>> {
+    return await withStateLock(this.home, async () => {
+      const index = await this.#sync();
+      const lock = await this.#readLock();
+      const grants = new Map<string, Capabilities>();
+      for (const entry of index.skills) {
+        if (entry.bundled) grants.set(entry.id, entry.requestedCapabilities);
+      }
+      for (const locked of lock.skills.values()) grants.set(locked.id, locked.capabilities);
+      return grants;
+    });
+  }
+
+  /**
+   * Changes what an installed skill is granted (`caro skill capabilities ID
+   * grant|revoke CAP`), kill-safely under the state lock. `change` gets the
+   * current grants and the skill's requests and returns the new grants.
+   *
+   * @returns the grants before and after
+   * @throws {SkillError} `not_found`; `usage` for a bundled skill (its grants are fixed)
+   */
+  async changeGrants(
+    id: string,
+    change: (granted: Capabilities, requested: Capabilities) => Capabilities,
+  ): Promise<{ before: Capabilities; after: Capabilities }> {
+    return await withStateLock(this.home, async () => {
+      const index = await this.#sync();
+      const entry = findEntry(index, id);
+      if (entry.bundled) {
+        throw new SkillError(
+          "usage",
+          `Cannot change the grants of ${id}: it is bundled with caro`,
+          {
+            why: "bundled core.* skills ship inside caro and hold what they request",
+            hints: id === ALWAYS_ENABLED
+              ? [{ to: "leave it out of one run", run: `caro --skills=!${id} …` }]
+              : [{ to: "turn it off", run: `caro skill disable ${id}` }],
+          },
+        );
+      }
+      const lock = await this.#readLock();
+      const locked = lock.get(id);
+      if (!locked) throw unknownSkill(id, lock.skills.keys());
+      const before = locked.capabilities;
+      const after = change(structuredClone(before), entry.requestedCapabilities);
+      lock.set({ ...locked, capabilities: after });
+      await commitChange(this.home, {
+        op: "update",
+        lockText: lock.toToml(),
+        indexText: indexText(index, index.skills),
+      });
+      return { before, after };
     });
   }
 
