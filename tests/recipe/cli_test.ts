@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
-import { runCaro } from "../support/cli.ts";
+import { caroCommand, runCaro } from "../support/cli.ts";
 import { DEMO_SKILL, demoHome, exists } from "./_home.ts";
 
 Deno.test("caro recipe list and show", async (t) => {
@@ -252,6 +252,57 @@ Deno.test("caro skill validate reports recipe findings at file:line:col", async 
       r.stderr,
       /^recipes\/make-marker\.yaml:16:62: error\[unknown-parameter\]: \{\{dri\}\} refers to no parameter\n {4}hint: did you mean \{\{dir\}\}\?$/m,
     );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("SIGINT during a step without a terminal: the step's processes die, nothing is undone, exit 130", async () => {
+  const { root, home, work } = await demoHome();
+  try {
+    const child = caroCommand(
+      [
+        "recipe",
+        "run",
+        "gated",
+        "--param",
+        "dir=s",
+        "--param",
+        "pause=30",
+        "--yes",
+        "--format",
+        "json",
+      ],
+      { home, cwd: work },
+    ).spawn();
+    await child.stdin.close();
+    // Wait until the sleep step runs, then interrupt caro as Ctrl-C would.
+    const runs = `${home}/runs`;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const logs = await Array.fromAsync(Deno.readDir(runs)).catch(() => []);
+      const text = logs.length > 0 ? await Deno.readTextFile(`${runs}/${logs[0].name}`) : "";
+      if (text.includes('"id":"wait"')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const begin = Date.now();
+    child.kill("SIGINT");
+    const { code, stdout, stderr } = await child.output();
+    ok(Date.now() - begin < 10_000, "caro did not wait for sleep 30");
+    equal(code, 130, new TextDecoder().decode(stderr));
+    const result = JSON.parse(new TextDecoder().decode(stdout));
+    equal(result.interrupted, true);
+    equal(result.failed_step, "wait");
+    equal(result.rolled_back, false);
+    match(result.message, /no terminal to confirm a rollback/);
+    ok(await exists(`${work}/s/marker`), "without a terminal nothing is undone");
+    const sleeping = await new Deno.Command("pgrep", { args: ["-f", "^sleep 30$"] }).output();
+    const alive = new TextDecoder().decode(sleeping.stdout).trim().split("\n").filter(Boolean)
+      .filter((pid) => {
+        const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+        return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+      });
+    deepStrictEqual(alive, [], "the step's sleep was killed with its process group");
   } finally {
     await Deno.remove(root, { recursive: true });
   }
