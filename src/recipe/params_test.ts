@@ -28,6 +28,11 @@ Deno.test("resolveParameters", async (t) => {
   });
   const refused: Array<[string, Record<string, string>, RegExp]> = [
     ["validation matches the whole value", { source: "/d", tag: "v2; rm -rf ~" }, /does not match/],
+    [
+      "a validated value too long to match safely",
+      { source: "/d", tag: `v${"1".repeat(5000)}` },
+      /at most 4096/,
+    ],
     ["not a number", { source: "/d", tag: "v1", level: "6x" }, /is not a number/],
     ["not a bool", { source: "/d", tag: "v1", force: "maybe" }, /is not a bool/],
     ["not in the enum", { source: "/d", tag: "v1", compress: "zip" }, /is not one of gz, xz/],

@@ -3,7 +3,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument }
 import type { z } from "zod";
 import type { Diagnostic } from "../errors/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
-import { matchesValidation as matchesRegex, regexProblem } from "./regex.ts";
+import { matchesValidation as matchesRegex, MAX_VALIDATED_LENGTH, regexProblem } from "./regex.ts";
 import { templateReferences } from "./render.ts";
 import { type Recipe, RecipeSchema } from "./schema.ts";
 
@@ -436,6 +436,10 @@ export function valueProblem(
     return `"${clip(value)}" is not one of ${p.values.join(", ")}`;
   }
   if (p.validation !== undefined && regexProblem(p.validation) === null) {
+    if (value.length > MAX_VALIDATED_LENGTH) {
+      // Bounds the time of a backtracking pattern the static check let through.
+      return `the value is ${value.length} characters; a validated value has at most ${MAX_VALIDATED_LENGTH}`;
+    }
     if (!matchesRegex(p.validation, value)) {
       return `"${clip(value)}" does not match ${p.validation}`;
     }

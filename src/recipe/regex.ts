@@ -1,5 +1,5 @@
 /** Values longer than this are refused before a validation regex sees them. */
-export const MAX_VALIDATED_LENGTH = 64 * 1024;
+export const MAX_VALIDATED_LENGTH = 4096;
 
 /**
  * Why a `validation` regex is refused, or null when it is fine: it must
