@@ -275,7 +275,7 @@ export class SkillStore {
       if (options.consent) {
         const seen = await this.#readLock();
         const seenLocked = seen.get(id);
-        const needsNoChange = seenLocked !== undefined && !options.force;
+        const needsNoChange = seenLocked !== undefined && !options.force && !options.update;
         if (!needsNoChange) {
           consented = await options.consent({
             id,
@@ -334,7 +334,10 @@ export class SkillStore {
         const installed = (this.#options.now?.() ?? new Date()).toISOString();
         // Grants: what the capability prompt decided; without one, what
         // `remove --keep-config` kept, else nothing (SPEC §6: deny is the default).
-        const granted = consented ?? retained?.capabilities ?? noCapabilities();
+        // An update without a prompt keeps what was granted; what the new version
+        // newly requests stays ungranted until the user grants it.
+        const granted = consented ?? (options.update ? locked?.capabilities : undefined) ??
+          retained?.capabilities ?? noCapabilities();
         lock.set({
           id,
           version: skill.manifest.version,

@@ -5,6 +5,7 @@ import { updateSkills } from "../../store/mod.ts";
 import type { SkillUpdate } from "../../store/mod.ts";
 import { dataFormatOption, openStore } from "./skill_list.ts";
 import { progressReporter } from "./skill_add.ts";
+import { installConsent } from "./skill_capabilities.ts";
 
 interface UpdateCliOptions {
   check?: boolean;
@@ -20,7 +21,7 @@ export function updateCommand(ctx: CommandContext): Command {
     .description("Update installed skills from their sources (git tags, branches, archives)")
     .argument("[id]", "only this skill (default: every installed skill)")
     .option("--check", "change nothing; show what would change")
-    .option("-y, --yes", "answer yes to prompts")
+    .option("-y, --yes", "grant what the new versions request without asking")
     .option("--major", "allow a newer major version of a git tag")
     .option("--insecure", "allow plain http:// to hosts other than this machine")
     .addOption(dataFormatOption(["table", "json"]))
@@ -37,6 +38,11 @@ export function updateCommand(ctx: CommandContext): Command {
           major: options.major,
           insecure: options.insecure,
           onFetchProgress: bar.report,
+          // The grant prompt sees the new version's requests (new ones must be granted again).
+          consent: installConsent(ctx, store, {
+            assumeYes: options.yes === true,
+            yesCommand: `caro skill update${id ? ` ${id}` : ""} --yes`,
+          }),
           progress: (message) => {
             bar.end();
             out.progress(message);
