@@ -17,6 +17,15 @@ const UNITS: Readonly<Record<string, number>> = {
  * `12h`, `7d`, `2w`) or an RFC 3339 time.
  *
  * @throws {SkillError} `usage` for anything else
+ * @example
+ * ```ts
+ * import { parseSince } from "./skill_audit.ts";
+ * const now = Date.parse("2026-11-25T08:00:00Z");
+ * if (parseSince("30m", now).toISOString() !== "2026-11-25T07:30:00.000Z") throw new Error();
+ * if (parseSince("2026-11-24T00:00:00Z").getTime() !== Date.parse("2026-11-24T00:00:00Z")) {
+ *   throw new Error();
+ * }
+ * ```
  */
 export function parseSince(value: string, now = Date.now()): Date {
   const duration = /^(\d+)([smhdw])$/.exec(value.trim());
