@@ -154,6 +154,22 @@ Deno.test({
           await tmux.stop();
         }
       });
+
+      await t.step("Ctrl-C at the prompt: interrupted, nothing installed", async () => {
+        const home = `${root}/home-int`;
+        const tmux = new TmuxSession();
+        try {
+          await tmux.start(caroLine(home, ["skill", "add", skill]), root);
+          await tmux.waitFor(/Grant these capabilities\? \[y\/N\/d\(etails\)\]/);
+          await tmux.press("C-c");
+          const screen = await tmux.waitFor(/EXIT=\d+/);
+          match(screen, /Interrupted/);
+          match(screen, /EXIT=130/);
+          equal((await namesIn(`${home}/skills`)).length, 0);
+        } finally {
+          await tmux.stop();
+        }
+      });
     } finally {
       await Deno.remove(root, { recursive: true });
     }
