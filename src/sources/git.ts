@@ -328,6 +328,7 @@ const LOCK_WAIT_MS = 5 * 60 * 1000;
 async function withCacheLock<T>(gitdir: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${gitdir}.lock`;
   const started = Date.now();
+  let checks = 0;
   for (;;) {
     try {
       const file = await Deno.open(lock, { createNew: true, write: true });
@@ -341,7 +342,10 @@ async function withCacheLock<T>(gitdir: string, fn: () => Promise<T>): Promise<T
       if (e instanceof Deno.errors.NotFound) return undefined;
       throw e;
     });
-    if (info?.mtime && Date.now() - info.mtime.getTime() > STALE_LOCK_MS) {
+    // A process killed mid-fetch (caro skill update interrupted) leaves its lock: once a
+    // second, ask whether its owner still runs, so the next command need not wait minutes.
+    const isOwnerGone = checks++ % 20 === 0 && await isLockOwnerGone(lock);
+    if (isOwnerGone || (info?.mtime && Date.now() - info.mtime.getTime() > STALE_LOCK_MS)) {
       await Deno.remove(lock).catch((e) => {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       });
@@ -361,6 +365,32 @@ async function withCacheLock<T>(gitdir: string, fn: () => Promise<T>): Promise<T
     await Deno.remove(lock).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });
+  }
+}
+
+/** Whether the pid written in a cache lock names a process that is gone (asked with `ps`). */
+async function isLockOwnerGone(lock: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(lock);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+  const pid = Number(text.trim());
+  // Empty: the owner is between creating the file and writing its pid.
+  if (!Number.isInteger(pid) || pid <= 0 || pid === Deno.pid) return false;
+  try {
+    const { code } = await new Deno.Command("ps", {
+      args: ["-p", String(pid)],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return code !== 0;
+  } catch (e) {
+    // Without ps (or --allow-run) only the age of the lock can tell.
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable) return false;
+    throw e;
   }
 }
 
