@@ -59,6 +59,8 @@ export interface ConsentRequest {
   yesCommand?: string;
   /** Aborting cancels the question. */
   signal?: AbortSignal;
+  /** What a refusal stops, for its message (default `install`). */
+  operation?: "install" | "update";
 }
 
 /** How each requested capability ended. */
@@ -207,7 +209,9 @@ export async function consentToCapabilities(request: ConsentRequest): Promise<Co
     const confirmOnly = request.assumeYes === true;
     throw new SkillError(
       "capability_denied",
-      `Not installed: ${request.skillId} requests ${list}, which ${
+      `${
+        request.operation === "update" ? "Not updated" : "Not installed"
+      }: ${request.skillId} requests ${list}, which ${
         declined ? "you declined" : "nobody granted"
       }`,
       {

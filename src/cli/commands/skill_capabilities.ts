@@ -22,7 +22,13 @@ interface CapabilitiesOptions {
 export function installConsent(
   ctx: CommandContext,
   store: Pick<SkillStore, "home">,
-  options: { assumeYes: boolean; yesCommand: string; signal?: AbortSignal },
+  options: {
+    assumeYes: boolean;
+    yesCommand: string;
+    signal?: AbortSignal;
+    /** `update` words a refusal as "Not updated" (default `install`). */
+    operation?: "install" | "update";
+  },
 ): (request: GrantRequest) => Promise<Capabilities> {
   return async (request) => {
     const { consentToCapabilities, readCapabilityPolicy } = await import(
@@ -42,6 +48,7 @@ export function installConsent(
       write: (line) => out.diagnostic(line),
       yesCommand: options.yesCommand,
       signal: options.signal,
+      operation: options.operation,
     });
     return result.granted;
   };
