@@ -183,6 +183,9 @@ const REDOS: Array<[string, string]> = [
   ["^(?:x+x+)+y$", "non-capturing group"],
   ["^((ab)*)+$", "nested groups"],
   ["^(.*a){12}$", "bounded repeat of a star"],
+  ["^\\w*\\w*\\w*x$", "three stars in a row: cubic"],
+  ["^[a-z]+[a-z0-9]*-?[a-z]*$", "an optional atom separates nothing"],
+  ["^(?:a|b)*(?:c|d)*e*$", "groups count as one repetition each"],
 ];
 
 Deno.test("validation regexes that can backtrack catastrophically are refused", async (t) => {
@@ -200,6 +203,10 @@ Deno.test("validation regexes that can backtrack catastrophically are refused", 
         "(foo|bar)+",
         "(get|put|delete)",
         "^v?[0-9]+(\\.[0-9]+)*$",
+        "[a-z]+-[a-z]+-[a-z]+",
+        "\\d{4}-\\d{2}-\\d{2}",
+        "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
+        "^\\w+\\b\\w+$",
       ]
     ) {
       equal(regexProblem(p), null, p);

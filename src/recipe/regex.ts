@@ -4,9 +4,10 @@ export const MAX_VALIDATED_LENGTH = 4096;
 /**
  * Why a `validation` regex is refused, or null when it is fine: it must
  * compile, and no repeated group may itself contain a repetition
- * (`(a+)+`, `(\w*)*`, `(a|b+){2,}`): such nesting makes a backtracking
- * engine take exponential time on a near-miss (ReDoS). Values are also
- * capped at {@link MAX_VALIDATED_LENGTH} before matching.
+ * (`(a+)+`, `(\w*)*`, `(a|b+){2,}`), and no three repetitions may follow
+ * each other with nothing required between them (`\w*\w*\w*`): both make a
+ * backtracking engine take exponential or high polynomial time on a near
+ * miss (ReDoS). Values are also capped at {@link MAX_VALIDATED_LENGTH}.
  *
  * @example
  * ```ts
@@ -26,15 +27,29 @@ export function regexProblem(pattern: string): string | null {
   const groups: boolean[] = [];
   const starts: number[] = [];
   let previousRepeats = false; // the atom just before is a group holding a repetition
+  // Repetitions in a row at each group level, with nothing mandatory between
+  // them: three (`\w*\w*\w*`) backtrack in cubic time on a near miss.
+  const runs: number[] = [0];
+  let isBare = false; // the atom just before has no quantifier (yet)
+  const atom = () => {
+    if (isBare) runs[runs.length - 1] = 0; // a mandatory atom separates repetitions
+    isBare = true;
+  };
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
     if (ch === "\\") {
+      const zeroWidth = pattern[i + 1] === "b" || pattern[i + 1] === "B";
       i++;
       previousRepeats = false;
+      if (!zeroWidth) atom();
     } else if (ch === "[") {
       i = skipClass(pattern, i);
       previousRepeats = false;
+      atom();
     } else if (ch === "(") {
+      atom();
+      isBare = false;
+      runs.push(0);
       groups.push(false);
       previousRepeats = false;
       // `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`, `(?<name>`: the `?` is no quantifier.
@@ -46,22 +61,43 @@ export function regexProblem(pattern: string): string | null {
       const inner = (groups.pop() ?? false) && !isSeparated(body);
       if (inner && groups.length > 0) groups[groups.length - 1] = true;
       previousRepeats = inner || hasOverlappingBranches(body);
+      runs.pop();
+      isBare = true; // the group is the atom a quantifier applies to
     } else if (ch === "*" || ch === "+" || (ch === "{" && isRepetition(pattern, i))) {
       if (previousRepeats) {
         return "it nests a repetition or overlapping alternatives inside a repeated group " +
           "(like (a+)+ or (a|aa)+), which can " +
           "backtrack for exponential time on a near-miss (catastrophic backtracking)";
       }
+      if (++runs[runs.length - 1] >= 3) {
+        return "it has three or more repetitions in a row with nothing required between " +
+          "them (like \\w*\\w*\\w*), which backtrack for polynomial time on a near-miss " +
+          "(catastrophic backtracking)";
+      }
+      isBare = false;
       if (groups.length > 0) groups[groups.length - 1] = true;
       if (ch === "{") i = pattern.indexOf("}", i);
       if (pattern[i + 1] === "?" || pattern[i + 1] === "+") i++; // lazy
       previousRepeats = false;
     } else if (ch === "{") {
-      const close = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i));
-      if (close) i += close[0].length - 1; // {0,1} and {1}: at most once
+      const close = /^\{(\d+)(,\d*)?\}/.exec(pattern.slice(i));
+      if (close) {
+        i += close[0].length - 1; // {0,1} and {n}: at most once, or a fixed count
+        if (close[1] === "0") isBare = false; // optional: separates nothing
+      } else atom(); // a literal {
       previousRepeats = false;
+    } else if (ch === "?") {
+      isBare = false; // optional: separates nothing
+      previousRepeats = false;
+    } else if (ch === "|") {
+      runs[runs.length - 1] = 0;
+      isBare = false;
+      previousRepeats = false;
+    } else if (ch === "^" || ch === "$") {
+      previousRepeats = false; // anchors match no character
     } else {
-      previousRepeats = false; // a plain atom, `?`, `|`, an anchor
+      previousRepeats = false;
+      atom();
     }
   }
   return null;
