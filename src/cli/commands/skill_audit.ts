@@ -43,7 +43,17 @@ export function parseSince(value: string, now = Date.now()): Date {
   });
 }
 
-/** `caro skill audit [ID] [--since DURATION|RFC3339] [--format table|json]`. */
+/**
+ * `caro skill audit [ID] [--since DURATION|RFC3339] [--format table|json]`.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import { contextOf } from "../context.ts";
+ * import { auditCommand } from "./skill_audit.ts";
+ * if (auditCommand(contextOf(new Command())).name() !== "audit") throw new Error();
+ * ```
+ */
 export function auditCommand(ctx: CommandContext): Command {
   return new Command("audit")
     .description("Show the capability checks in audit.log (and its rotated audit.log.1)")

@@ -18,6 +18,22 @@ interface CapabilitiesOptions {
  * a new version requests more): a {@link GrantRequest} handler for
  * `SkillStore.install`'s `consent` option that reads the config.toml policy
  * and asks on the terminal (never without one).
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import { contextOf } from "../context.ts";
+ * import { CaroHome } from "../../store/mod.ts";
+ * import { CapabilitiesSchema } from "../../capability/mod.ts";
+ * import { installConsent } from "./skill_capabilities.ts";
+ * const consent = installConsent(contextOf(new Command()), { home: new CaroHome("/nonexistent") }, {
+ *   assumeYes: true,
+ *   yesCommand: "caro skill add ./x --yes",
+ * });
+ * const requested = CapabilitiesSchema.parse({ env_read: ["LANG"] });
+ * const granted = await consent({ id: "custom.x", version: "1.0.0", requested, previous: null });
+ * if (granted.env_read[0] !== "LANG") throw new Error();
+ * ```
  */
 export function installConsent(
   ctx: CommandContext,
@@ -57,6 +73,14 @@ export function installConsent(
 /**
  * `caro skill capabilities ID [grant|revoke CAP]` and the dry checks
  * `--check-command CMD`, `--check-path P [--write]`, `--check-url U`.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import { contextOf } from "../context.ts";
+ * import { capabilitiesCommand } from "./skill_capabilities.ts";
+ * if (capabilitiesCommand(contextOf(new Command())).name() !== "capabilities") throw new Error();
+ * ```
  */
 export function capabilitiesCommand(ctx: CommandContext): Command {
   return new Command("capabilities")
