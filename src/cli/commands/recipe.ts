@@ -163,7 +163,10 @@ function riskColor(out: Output, risk: string): string {
   return risk === "low" ? c.green(risk) : risk === "medium" ? c.yellow(risk) : c.red(risk);
 }
 
-function collectParam(value: string, previous: Record<string, string>): Record<string, string> {
+function collectParam(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
   const eq = value.indexOf("=");
   if (eq <= 0) throw new InvalidArgumentError(`expected k=v, got "${value}"`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
@@ -173,20 +176,21 @@ function runRecipeCommand(ctx: CommandContext): Command {
   return new Command("run")
     .description("Run a recipe: confirm each gated step, verify, roll back on failure")
     .argument("<id>", "skill.id/recipe-id, or a recipe id only one skill has")
-    .option("--param <k=v>", "a parameter value (repeatable)", collectParam, {})
+    .option("--param <k=v>", "a parameter value (repeatable)", collectParam)
     .option("--dry-run", "print the rendered commands and run nothing")
     .option("-y, --yes", "confirm every step without asking (needed without a terminal)")
     .addOption(formatOption())
     .action(async (
       id: string,
-      options: { param: Record<string, string>; dryRun?: boolean; yes?: boolean; format: string },
+      options: { param?: Record<string, string>; dryRun?: boolean; yes?: boolean; format: string },
     ) => {
       const out = ctx.output();
       const recipes = await import("../../recipe/mod.ts");
       const { createPrompter } = await import("../../terminal/mod.ts");
       const store = await openStore(ctx);
       const entry = await recipes.findRecipe(store, id, { filter: await skillFilter(ctx) });
-      const given = Object.entries(options.param).map(([k, v]) => `--param ${k}=${shellWord(v)}`);
+      const params = options.param ?? {};
+      const given = Object.entries(params).map(([k, v]) => `--param ${k}=${shellWord(v)}`);
       const commandLine = ["caro recipe run", entry.ref, ...given].join(" ");
       const prompter = createPrompter({
         to: "confirm every step up front",
@@ -196,7 +200,7 @@ function runRecipeCommand(ctx: CommandContext): Command {
       const onInterrupt = () => controller.abort();
       Deno.addSignalListener("SIGINT", onInterrupt);
       try {
-        const values = await recipes.resolveParameters(entry.recipe, options.param, {
+        const values = await recipes.resolveParameters(entry.recipe, params, {
           prompter,
           commandLine,
           signal: controller.signal,
