@@ -3,9 +3,12 @@
  *
  * - `extractArchive` of a generated ~50 MB `.tgz` vs `tar xzf` of the same file (target ≤ 2);
  * - `gitFetch` of a generated 500-file repository from the local git http-backend vs
- *   `git clone --depth 1` from the same server (target ≤ 2).
+ *   `git clone --depth 1` from the same server (target ≤ 2);
+ * - `caro skill add git+http://…` of a 500-file skill (the real CLI, a new home each run:
+ *   fetch, validate, hash, lock, commit) vs `git clone --depth 1` of the same repository
+ *   (target ≤ 2), and the same install in-process (`installFromSource`, no CLI start-up).
  *
- * Run: `deno run -A bench/sources_bench.ts` (prints one line per figure).
+ * Run: `deno run -A bench/sources_bench.ts [archive|git|add]` (prints one line per figure).
  *
  * @module
  */
@@ -13,7 +16,10 @@
 import { join } from "node:path";
 import { extractArchive } from "../src/sources/archive.ts";
 import { gitFetch } from "../src/sources/git.ts";
-import { createWideRepo } from "../tests/support/git_repo.ts";
+import { createWideRepo, git } from "../tests/support/git_repo.ts";
+import { runCaro } from "../tests/support/cli.ts";
+import { skillToml } from "../tests/sources/_skill_repos.ts";
+import { installFromSource, SkillStore } from "../src/store/mod.ts";
 import { startGitServer } from "../tests/support/git_server.ts";
 
 const RUNS = 3;
@@ -112,11 +118,70 @@ async function benchGit(work: string): Promise<void> {
   }
 }
 
+/** A bare repository whose root is a valid skill of `files` files (knowledge pages). */
+async function createSkillRepoOf(reposRoot: string, name: string, files: number): Promise<void> {
+  const work = join(reposRoot, `${name}.work`);
+  await Deno.mkdir(join(work, "knowledge/prompts"), { recursive: true });
+  await git(work, "init", "-q", "-b", "main");
+  await Deno.writeTextFile(join(work, "skill.toml"), skillToml("tool.wide", "1.0.0"));
+  await Deno.writeTextFile(join(work, "knowledge/prompts/context.md"), "# Wide\n");
+  const line = "Use `du -sh` to see the size of a folder; `find . -size +100M` finds big files.\n";
+  for (let i = 0; i < files - 2; i++) {
+    const dir = join(work, `knowledge/topic${i % 20}`);
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(join(dir, `page${i}.md`), `# Page ${i}\n${line.repeat(25)}`);
+  }
+  await git(work, "add", "-A");
+  await git(work, "commit", "-q", "-m", "wide skill");
+  await git(work, "tag", "v1.0.0");
+  await git(reposRoot, "clone", "-q", "--bare", work, join(reposRoot, name));
+}
+
+async function benchCaroAdd(work: string): Promise<void> {
+  const repos = join(work, "skill-repos");
+  await Deno.mkdir(repos);
+  await createSkillRepoOf(repos, "wide-skill.git", 500);
+  const server = await startGitServer(repos);
+  const url = `${server.url}/wide-skill.git`;
+  try {
+    const gitMs = await best((i) =>
+      run("git", ["clone", "-q", "--depth", "1", url, join(work, `skill-clone${i}`)])
+    );
+    const cliMs = await best(async (i) => {
+      const out = await runCaro(["-q", "skill", "add", `git+${url}#v1.0.0`], {
+        home: join(work, `cli-home${i}`),
+      });
+      if (out.code !== 0) throw new Error(out.stderr);
+    });
+    const startMs = await best(async () => {
+      const out = await runCaro(["--version"]);
+      if (out.code !== 0) throw new Error(out.stderr);
+    });
+    const libMs = await best(async (i) => {
+      const store = await SkillStore.open(join(work, `lib-home${i}`));
+      await installFromSource(store, `git+${url}#v1.0.0`);
+    });
+    console.log(
+      `caro skill add of a 500-file skill from git (cold cache, new home): ${
+        cliMs.toFixed(0)
+      } ms, ` +
+        `git clone --depth 1 ${gitMs.toFixed(0)} ms, ratio ${(cliMs / gitMs).toFixed(2)} ` +
+        `(target <= 2); of which caro start-up ${startMs.toFixed(0)} ms; ` +
+        `in-process installFromSource ${libMs.toFixed(0)} ms, ratio ${(libMs / gitMs).toFixed(2)}`,
+    );
+  } finally {
+    await server.close();
+  }
+}
+
 if (import.meta.main) {
   const work = await Deno.makeTempDir({ prefix: "sources_bench" });
   try {
-    await benchArchive(work);
-    await benchGit(work);
+    // `deno run -A bench/sources_bench.ts add` runs only the caro skill add figure.
+    const only = Deno.args[0];
+    if (!only || only === "archive") await benchArchive(work);
+    if (!only || only === "git") await benchGit(work);
+    if (!only || only === "add") await benchCaroAdd(work);
   } finally {
     await Deno.remove(work, { recursive: true });
   }
