@@ -34,7 +34,7 @@ export { parseSkillsFilter, type SkillFilter } from "./filter.ts";
 // Types only: the zod schemas are exported by ./index_schema.ts, kept out of this
 // door so that `caro skill list` does not load zod (bench/store_bench.ts).
 export type { SkillIndexData, SkillIndexEntry } from "./index_schema.ts";
-export { auditLogFor, type EnforcerForOptions, enforcerFor } from "./enforcer_for.ts";
+export { auditLogFor, enforcerFor, type EnforcerForOptions } from "./enforcer_for.ts";
 export {
   ALWAYS_ENABLED,
   type GrantRequest,
