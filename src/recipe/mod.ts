@@ -43,7 +43,14 @@ export {
   type RenderedRecipe,
   renderRecipe,
 } from "./executor.ts";
-export { findRecipe, listRecipes, type ListRecipesOptions, type RecipeEntry } from "./catalog.ts";
+export {
+  findRecipe,
+  listRecipes,
+  type ListRecipesOptions,
+  type RecipeEntry,
+  suggestRecipes,
+  type SuggestRecipesOptions,
+} from "./catalog.ts";
 export { type RecipeRun, runRecipe, type RunRecipeOptions } from "./run.ts";
 export {
   RECIPE_TEST_FILE,

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { CARO_VERSION } from "../version.ts";
 import type { CommandContext } from "../context.ts";
 import { positiveInteger, textOrJson } from "./context.ts";
+import { printRecipeHints, recipeHints } from "./_recipe_hints.ts";
 
 /**
  * `caro ask "<request>"`: the proposed command and its explanation; run only
@@ -43,6 +44,13 @@ export function askCommand(ctx: CommandContext): Command {
         onDelta: isJson || out.isQuiet ? undefined : writeStderr,
       });
       if (!isJson) out.progress("");
+      const request = words.join(" ");
+      const recipes = await recipeHints(
+        globals.home,
+        request,
+        result.context.skills.map((s) => s.id),
+        globals.skills,
+      );
       if (isJson) {
         return out.json({
           command: result.command,
@@ -50,6 +58,7 @@ export function askCommand(ctx: CommandContext): Command {
           answer: result.answer,
           skills: result.context.skills.map((s) => s.id),
           contextTokens: result.context.tokens,
+          recipes,
         });
       }
       if (result.command === null) {
@@ -58,6 +67,7 @@ export function askCommand(ctx: CommandContext): Command {
       }
       out.line(result.command);
       if (result.explanation) out.line(`\n${result.explanation}`);
+      printRecipeHints(out, recipes);
       if (!Deno.stdin.isTerminal()) {
         out.progress(c.dim("Not run: stdin is not a terminal. Copy the command to run it."));
         return;

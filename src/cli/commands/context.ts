@@ -3,6 +3,7 @@ import type { ContextAugmentation } from "../../context/mod.ts";
 import { CARO_VERSION } from "../version.ts";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
+import { printRecipeHints, recipeHints } from "./_recipe_hints.ts";
 
 /** Parses a positive integer option (`--max-tokens 200`). */
 export function positiveInteger(value: string): number {
@@ -41,8 +42,15 @@ export function contextCommand(ctx: CommandContext): Command {
         announce: (message) => out.progress(message),
         warn: (message) => out.diagnostic(`Warning: ${message}`),
       });
-      const result = await injector.augmentContext(words.join(" "), options.maxTokens);
-      if (options.format === "json") return out.json(result);
+      const prompt = words.join(" ");
+      const result = await injector.augmentContext(prompt, options.maxTokens);
+      const recipes = await recipeHints(
+        globals.home,
+        prompt,
+        result.skills.map((s) => s.id),
+        globals.skills,
+      );
+      if (options.format === "json") return out.json({ ...result, recipes });
       if (options.explain) {
         await printExplanation(out, result);
         out.line();
@@ -53,6 +61,7 @@ export function contextCommand(ctx: CommandContext): Command {
           result.skills.map((s) => s.id).join(", ") || "no skill"
         }`,
       );
+      printRecipeHints(out, recipes);
     });
 }
 
