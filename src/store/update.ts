@@ -68,6 +68,13 @@ export async function installFromSource(
   const { parseSourceSpec, pickSource } = await import("../sources/mod.ts");
   const spec = parseSourceSpec(text, flags);
   const named = text ?? flags?.path ?? flags?.git ?? flags?.url ?? flags?.oci ?? "";
+  if (spec.kind === "registry" && text !== undefined && await isDirectory(text)) {
+    // `tool.jq` names a registry skill; a folder of that name must be written as a path.
+    throw new SkillError("usage", `${text} is read as a registry id, not as the folder ${text}`, {
+      why: "a bare ns.name is a registry lookup (SPEC §5); folders are ./dir or /abs/dir",
+      hints: [{ to: "install the folder", run: `caro skill add ./${text}` }],
+    });
+  }
   if (spec.kind === "folder") {
     // The store copies a folder itself and records its real path.
     const result = await store.install(spec.path, { ...install, spec: named });
@@ -355,4 +362,13 @@ export function diffTrees(
   }
   for (const path of old.keys()) if (!now.has(path)) changes.removed.push(path);
   return changes;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
