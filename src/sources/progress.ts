@@ -26,7 +26,7 @@ export function formatFetchProgress(progress: FetchProgress, width = 24): string
       : `${progress.phase} ${progress.loaded}`;
   }
   const { bytes, total, rate } = progress;
-  const parts = ["Downloading"];
+  const parts: string[] = [];
   if (total && total > 0) {
     const share = Math.min(1, bytes / total);
     if (width > 0) {
@@ -42,7 +42,7 @@ export function formatFetchProgress(progress: FetchProgress, width = 24): string
   if (total && rate > 0 && bytes < total) {
     parts.push(`ETA ${formatSeconds((total - bytes) / rate)}`);
   }
-  return parts.join("  ").replace("Downloading  [", "Downloading [");
+  return `Downloading ${parts.join("  ")}`;
 }
 
 /**

@@ -224,14 +224,14 @@ Deno.test("formatFetchProgress shows size, rate and ETA", async (t) => {
     ],
     [
       [{ kind: "download", bytes: 3 * 1024 * 1024, rate: 1024 * 1024 }, 4],
-      "Downloading  3.0 MiB  1.0 MiB/s",
+      "Downloading 3.0 MiB  1.0 MiB/s",
     ],
     [
       [
         { kind: "download", bytes: 100 * 1024 * 1024, total: 400 * 1024 * 1024, rate: 1024 * 1024 },
         0,
       ],
-      "Downloading  25%  100 MiB / 400 MiB  1.0 MiB/s  ETA 5m00s",
+      "Downloading 25%  100 MiB / 400 MiB  1.0 MiB/s  ETA 5m00s",
     ],
     [[{ kind: "git", phase: "Resolving deltas", loaded: 7, total: 0 }, 4], "Resolving deltas 7"],
   ];

@@ -89,6 +89,26 @@ Deno.test("caro skill add installs .tgz, .tar and .zip archives, with and withou
       });
     }
 
+    await t.step(
+      "download progress: plain lines when stderr is not a terminal, none with -q",
+      async () => {
+        const plain = await runCaro(["skill", "add", `${server.url}/p.tgz`], {
+          home: `${root}/p1`,
+        });
+        equal(plain.code, 0, plain.stderr);
+        match(
+          plain.stderr,
+          /^Downloading 100%  [\d.]+ (B|KiB) \/ [\d.]+ (B|KiB)  [\d.]+ (B|KiB|MiB)\/s$/m,
+        );
+        ok(!plain.stderr.includes("\r"), "no redrawn bar without a terminal");
+        const quiet = await runCaro(["-q", "skill", "add", `${server.url}/p.tgz`], {
+          home: `${root}/p2`,
+        });
+        equal(quiet.code, 0, quiet.stderr);
+        equal(quiet.stderr.includes("Downloading"), false, quiet.stderr);
+      },
+    );
+
     await t.step("a wrong pinned digest is refused before extraction, nothing left", async () => {
       const home = `${root}/wrong`;
       const r = await runCaro(["skill", "add", `${server.url}/p.tgz#sha256=${"0".repeat(64)}`], {
