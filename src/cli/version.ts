@@ -1,4 +1,1 @@
-import meta from "../../deno.json" with { type: "json" };
-
-/** The running caro skills version, from deno.json. */
-export const CARO_VERSION: string = meta.version;
+export { CARO_VERSION } from "../store/mod.ts";

@@ -49,6 +49,7 @@ export {
   type VerifyReport,
 } from "./store.ts";
 export { SkillLoader } from "./loader.ts";
+export { CARO_VERSION } from "./version.ts";
 export {
   diffTrees,
   type FileChanges,

@@ -1,4 +1,5 @@
 import { SkillError } from "../errors/mod.ts";
+import { CARO_VERSION } from "./version.ts";
 import type { Diagnostic } from "../errors/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
 import type { LoadedSkill } from "../manifest/mod.ts";
@@ -31,7 +32,11 @@ export interface StoreOptions {
   announce?: (message: string) => void;
   /** Told about repairs and other things worth knowing (stderr in the CLI). */
   warn?: (message: string) => void;
-  /** The running caro version, checked against `min_caro_version`. */
+  /**
+   * The running caro version, checked against `min_caro_version` (default
+   * {@link CARO_VERSION}; every opener of a home must agree, as it is part of
+   * the index's fingerprint).
+   */
   caroVersion?: string;
   /** Where the bundled skills are (default: the ones shipped with caro). */
   bundledDir?: string;
@@ -188,11 +193,11 @@ export interface SkillInfo {
 export class SkillStore {
   /** The home this store manages. */
   readonly home: CaroHome;
-  readonly #options: StoreOptions;
+  readonly #options: StoreOptions & { caroVersion: string };
 
   private constructor(home: CaroHome, options: StoreOptions) {
     this.home = home;
-    this.#options = options;
+    this.#options = { ...options, caroVersion: options.caroVersion ?? CARO_VERSION };
   }
 
   /**
@@ -1035,7 +1040,7 @@ async function listSkillDirs(dir: string): Promise<string[]> {
 }
 
 /** Changes when caro's version or any bundled manifest changes, so the index is rebuilt. */
-async function bundledFingerprint(dir: string, caroVersion = ""): Promise<string> {
+async function bundledFingerprint(dir: string, caroVersion: string): Promise<string> {
   const parts = [caroVersion];
   for (const name of await listSkillDirs(dir)) {
     for (const manifest of ["skill.toml", "SKILL.md"]) {
