@@ -116,8 +116,9 @@ Deno.test("caro context: a warm cache loads no tokenizer and reads no markdown",
   await writeSkill(src, "Use jq -r to print raw strings.");
   equal((await runCaro(["skill", "add", src, "--yes"], { home })).code, 0);
   equal((await runCaro(["context", "pretty print this json"], { home })).code, 0);
-  // The installed copy's markdown is gone: only the cache can answer (the tree hash is unchanged).
-  await Deno.remove(`${home}/skills/tool.jq/knowledge`, { recursive: true });
+  // Reading the installed copy's markdown is denied to the process below, so
+  // only the cache can answer: any read of it would fail with NotCapable.
+  const knowledge = `${home}/skills/tool.jq/knowledge`;
   const script = `
     import { openContextInjector, isTokenizerLoaded } from "${REPO}src/context/mod.ts";
     import { CARO_VERSION } from "${REPO}src/cli/version.ts";
@@ -126,8 +127,17 @@ Deno.test("caro context: a warm cache loads no tokenizer and reads no markdown",
     const out = await injector.augmentContext("pretty print this json", 4000);
     console.log(JSON.stringify({ text: out.systemContext, tokenizer: isTokenizerLoaded() }));
   `;
+  const scriptFile = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(scriptFile, script);
   const child = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", script],
+    args: [
+      "run",
+      "--quiet",
+      "-A",
+      `--config=${REPO}deno.json`,
+      `--deny-read=${knowledge}`,
+      scriptFile,
+    ],
     env: { CARO_HOME: home, NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
@@ -135,7 +145,8 @@ Deno.test("caro context: a warm cache loads no tokenizer and reads no markdown",
   const stderr = new TextDecoder().decode(child.stderr);
   equal(child.code, 0, stderr);
   const result = JSON.parse(new TextDecoder().decode(child.stdout));
-  ok(result.text.includes("jq -r to print raw strings"));
+  await Deno.remove(scriptFile);
+  ok(result.text.includes("jq -r to print raw strings"), `${result.text.slice(0, 300)} ${stderr}`);
   equal(result.tokenizer, false);
   await Deno.remove(home, { recursive: true });
   await Deno.remove(src, { recursive: true });
