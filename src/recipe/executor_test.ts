@@ -15,14 +15,11 @@ import type { Recipe } from "./schema.ts";
 const SKILL = "custom.demo";
 
 /** Whether a process runs: gone, or a zombie nobody reaped (PID 1 in a container may not), is not. */
+/** Whether `pid` is alive and not a zombie (`ps`, as caro's permissions deny /proc). */
 function isRunning(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+  const ps = new Deno.Command("ps", { args: ["-o", "stat=", "-p", String(pid)] }).outputSync();
+  const state = new TextDecoder().decode(ps.stdout).trim();
+  return ps.success && state !== "" && !state.startsWith("Z");
 }
 const GRANTS: Capabilities = CapabilitiesSchema.parse({
   terminal_exec: {
