@@ -103,7 +103,9 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
       outputError: (text, write) =>
         write(
           text.replace(/^error: /, "Error: ").trimEnd() +
-            `\n\n  To see usage: ${["caro", usagePath(command)].filter(Boolean).join(" ")} --help\n`,
+            `\n\n  To see usage: ${
+              ["caro", usagePath(command)].filter(Boolean).join(" ")
+            } --help\n`,
         ),
     });
   }

@@ -98,7 +98,7 @@ Deno.test("caro skill add installs .tgz, .tar and .zip archives, with and withou
         equal(plain.code, 0, plain.stderr);
         match(
           plain.stderr,
-          /^Downloading 100%  [\d.]+ (B|KiB) \/ [\d.]+ (B|KiB)  [\d.]+ (B|KiB|MiB)\/s$/m,
+          /^Downloading 100% {2}[\d.]+ (B|KiB) \/ [\d.]+ (B|KiB) {2}[\d.]+ (B|KiB|MiB)\/s$/m,
         );
         ok(!plain.stderr.includes("\r"), "no redrawn bar without a terminal");
         const quiet = await runCaro(["-q", "skill", "add", `${server.url}/p.tgz`], {
