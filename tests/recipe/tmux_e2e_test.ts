@@ -6,74 +6,8 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { shellQuote } from "../../src/recipe/mod.ts";
-import { CARO_MAIN, CARO_PERMISSIONS } from "../support/cli.ts";
+import { caroShellLine, HAS_TMUX, TmuxSession } from "../support/tmux.ts";
 import { demoHome, exists } from "./_home.ts";
-
-const HAS_TMUX = (await new Deno.Command("sh", { args: ["-c", "command -v tmux"] }).output())
-  .success;
-
-/** One tmux server of our own (its own socket), one session running caro. */
-class TmuxSession {
-  readonly socket = `caro-recipe-${crypto.randomUUID().slice(0, 8)}`;
-  readonly name = "e2e";
-
-  async start(command: string, cwd: string): Promise<void> {
-    await this.#tmux([
-      "new-session",
-      "-d",
-      "-s",
-      this.name,
-      "-x",
-      "160",
-      "-y",
-      "50",
-      "-c",
-      cwd,
-      command,
-    ]);
-  }
-
-  async screen(): Promise<string> {
-    return await this.#tmux(["capture-pane", "-p", "-J", "-S", "-200", "-t", this.name]);
-  }
-
-  /** Waits until the screen matches, or fails with what it shows. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    let text = "";
-    while (Date.now() < end) {
-      text = await this.screen();
-      if (pattern.test(text)) return text;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out waiting for ${pattern}; the screen shows:\n${text}`);
-  }
-
-  async type(text: string): Promise<void> {
-    await this.#tmux(["send-keys", "-t", this.name, "-l", text]);
-  }
-
-  async press(key: string): Promise<void> {
-    await this.#tmux(["send-keys", "-t", this.name, key]);
-  }
-
-  async stop(): Promise<void> {
-    await new Deno.Command("tmux", { args: ["-L", this.socket, "kill-server"] }).output();
-  }
-
-  async #tmux(args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", { args: ["-L", this.socket, ...args] }).output();
-    if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-    return new TextDecoder().decode(out.stdout);
-  }
-}
-
-function caroLine(home: string, args: string[]): string {
-  const argv = [Deno.execPath(), "run", "--quiet", ...CARO_PERMISSIONS, CARO_MAIN, ...args];
-  // The shell stays open after caro exits so the test can read its exit code.
-  return `env CARO_HOME=${shellQuote(home)} NO_COLOR=1 ${argv.map(shellQuote).join(" ")}; ` +
-    `echo "EXIT=$?"; sleep 60`;
-}
 
 Deno.test({
   name: "recipe gates in a real terminal (tmux)",
@@ -84,7 +18,10 @@ Deno.test({
       await t.step("prompt answered y, always answered yes: every step runs", async () => {
         const tmux = new TmuxSession();
         try {
-          await tmux.start(caroLine(home, ["recipe", "run", "gated", "--param", "dir=g1"]), work);
+          await tmux.start(
+            caroShellLine(home, ["recipe", "run", "gated", "--param", "dir=g1"]),
+            work,
+          );
           let screen = await tmux.waitFor(
             /Step 1\/3: Create the folder \(risk: low\)[\s\S]*Run it\? \(y\/N\)/,
           );
@@ -115,7 +52,10 @@ Deno.test({
         async () => {
           const tmux = new TmuxSession();
           try {
-            await tmux.start(caroLine(home, ["recipe", "run", "gated", "--param", "dir=g2"]), work);
+            await tmux.start(
+              caroShellLine(home, ["recipe", "run", "gated", "--param", "dir=g2"]),
+              work,
+            );
             await tmux.waitFor(/Run it\? \(y\/N\)/);
             await tmux.type("y");
             await tmux.press("Enter");
@@ -146,7 +86,10 @@ Deno.test({
       await t.step("just Enter at the y/N prompt means no: nothing runs", async () => {
         const tmux = new TmuxSession();
         try {
-          await tmux.start(caroLine(home, ["recipe", "run", "gated", "--param", "dir=g3"]), work);
+          await tmux.start(
+            caroShellLine(home, ["recipe", "run", "gated", "--param", "dir=g3"]),
+            work,
+          );
           await tmux.waitFor(/Run it\? \(y\/N\)/);
           await tmux.press("Enter");
           const screen = await tmux.waitFor(/EXIT=\d+/);
@@ -161,7 +104,15 @@ Deno.test({
         const tmux = new TmuxSession();
         try {
           await tmux.start(
-            caroLine(home, ["recipe", "run", "gated", "--param", "dir=g4", "--param", "pause=30"]),
+            caroShellLine(home, [
+              "recipe",
+              "run",
+              "gated",
+              "--param",
+              "dir=g4",
+              "--param",
+              "pause=30",
+            ]),
             work,
           );
           await tmux.waitFor(/Run it\? \(y\/N\)/);
@@ -195,7 +146,7 @@ Deno.test({
       await t.step("a missing parameter is asked for, and asked again until valid", async () => {
         const tmux = new TmuxSession();
         try {
-          await tmux.start(caroLine(home, ["recipe", "run", "make-marker"]), work);
+          await tmux.start(caroShellLine(home, ["recipe", "run", "make-marker"]), work);
           await tmux.waitFor(/\? dir \(Folder to create\)/);
           await tmux.type("Bad Name");
           await tmux.press("Enter");

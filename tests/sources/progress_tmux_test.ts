@@ -5,18 +5,8 @@
  */
 import { equal, match } from "node:assert/strict";
 import { packTar } from "modern-tar";
-import { shellQuote } from "../../src/recipe/mod.ts";
-import { CARO_MAIN, CARO_PERMISSIONS } from "../support/cli.ts";
+import { caroShellLine, HAS_TMUX, TmuxSession } from "../support/tmux.ts";
 import { skillToml } from "./_skill_repos.ts";
-
-const HAS_TMUX = (await new Deno.Command("sh", { args: ["-c", "command -v tmux"] }).output())
-  .success;
-
-async function tmux(socket: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command("tmux", { args: ["-L", socket, ...args] }).output();
-  if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-  return new TextDecoder().decode(out.stdout);
-}
 
 Deno.test({
   name: "caro skill add draws one redrawn progress bar on a terminal",
@@ -51,18 +41,10 @@ Deno.test({
     });
     const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/slow.tar`;
     const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "caro-bar-" }));
-    const socket = `caro-bar-${crypto.randomUUID().slice(0, 8)}`;
+    const tmux = new TmuxSession();
     try {
-      const argv = [Deno.execPath(), "run", "--quiet", ...CARO_PERMISSIONS, CARO_MAIN];
-      const line = `env CARO_HOME=${shellQuote(`${root}/home`)} NO_COLOR=1 ` +
-        `${[...argv, "skill", "add", url].map(shellQuote).join(" ")}; echo "EXIT=$?"; sleep 60`;
-      await tmux(socket, ["new-session", "-d", "-s", "bar", "-x", "160", "-y", "40", line]);
-      let screen = "";
-      const end = Date.now() + 60_000;
-      while (Date.now() < end && !/EXIT=\d+/.test(screen)) {
-        await new Promise((r) => setTimeout(r, 200));
-        screen = await tmux(socket, ["capture-pane", "-p", "-J", "-S", "-200", "-t", "bar"]);
-      }
+      await tmux.start(caroShellLine(`${root}/home`, ["skill", "add", url]), root);
+      const screen = await tmux.waitFor(/EXIT=\d+/, 60_000);
       match(screen, /EXIT=0/, screen);
       const bars = screen.split("\n").filter((l) => l.startsWith("Downloading"));
       // Redrawn in place: one line, not one per update.
@@ -70,7 +52,7 @@ Deno.test({
       match(bars[0], /^Downloading \[=+\]  100%  2\.0 MiB \/ 2\.0 MiB  [\d.]+ (KiB|MiB)\/s\s*$/);
       match(screen, /Installed tool\.slow 1\.0\.0/);
     } finally {
-      await new Deno.Command("tmux", { args: ["-L", socket, "kill-server"] }).output();
+      await tmux.stop();
       await server.shutdown();
       await Deno.remove(root, { recursive: true });
     }
