@@ -22,3 +22,4 @@ export {
   SystemRunner,
 } from "./runner.ts";
 export { type MockCall, type MockCommand, MockRunner } from "./mock_runner.ts";
+export { isProcessAlive } from "./alive.ts";

@@ -18,6 +18,7 @@ import fs from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { redactCredentials, SkillError } from "../errors/mod.ts";
+import { isProcessAlive } from "../process/mod.ts";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./archive.ts";
 import { checkTransport } from "./download.ts";
 import {
@@ -380,18 +381,8 @@ async function isLockOwnerGone(lock: string): Promise<boolean> {
   const pid = Number(text.trim());
   // Empty: the owner is between creating the file and writing its pid.
   if (!Number.isInteger(pid) || pid <= 0 || pid === Deno.pid) return false;
-  try {
-    const { code } = await new Deno.Command("ps", {
-      args: ["-p", String(pid)],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return code !== 0;
-  } catch (e) {
-    // Without ps (or --allow-run) only the age of the lock can tell.
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable) return false;
-    throw e;
-  }
+  // Without ps (or --allow-run) only the age of the lock can tell.
+  return await isProcessAlive(pid) === false;
 }
 
 /** The URL to talk to: `git+` dropped, transport policy checked. */

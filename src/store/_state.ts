@@ -155,23 +155,12 @@ export function trashPath(home: CaroHome, id: string): string {
 async function isOwnerAlive(name: string, path: string): Promise<boolean> {
   const pid = Number(name.split("-")[0]);
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === Deno.pid) return true;
-  // Deno refuses /proc without --allow-all, so ask ps (only when leftovers exist).
-  try {
-    const { code } = await new Deno.Command("ps", {
-      args: ["-p", String(pid)],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return code === 0;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotCapable)) {
-      throw error;
-    }
-    // No ps: a staging folder untouched for an hour is abandoned.
-    const info = await Deno.stat(path);
-    return (info.mtime?.getTime() ?? 0) > Date.now() - 3600_000;
-  }
+  const { isProcessAlive } = await import("../process/mod.ts");
+  const alive = await isProcessAlive(pid);
+  if (alive !== null) return alive;
+  // No ps: a staging folder untouched for an hour is abandoned.
+  const info = await Deno.stat(path);
+  return (info.mtime?.getTime() ?? 0) > Date.now() - 3600_000;
 }
 
 /** Random hex for unique temp names. */
