@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { type Diagnostic, SkillError } from "../errors/mod.ts";
-import type { SkillManifest } from "./model.ts";
+import type { RecipeSummary, SkillManifest } from "./model.ts";
 import { type ManifestParse, parseManifest } from "./parse.ts";
 import { parseAgentSkill } from "./agent_skill.ts";
 
@@ -20,6 +20,8 @@ export interface LoadedSkill {
   knowledgeFiles: string[];
   /** Recipe YAML files matched by `[recipes].files`. */
   recipeFiles: string[];
+  /** What matching needs of each valid recipe (empty without `provides.recipes`). */
+  recipes: RecipeSummary[];
   /** Whether the skill ships inside caro (may use the `core` namespace). */
   isBundled: boolean;
   /** Warnings found while loading (errors make loading fail). */
@@ -106,11 +108,17 @@ export async function validateSkillFolder(
     const recipeFiles = parsed.manifest.provides.recipes
       ? classifyFiles(parsed.manifest, walk.files).recipeFiles
       : [];
+    const recipes: RecipeSummary[] = [];
     if (recipeFiles.length > 0) {
       const { parseRecipe } = await import("../recipe/mod.ts");
       for (const file of recipeFiles) {
         const text = await Deno.readTextFile(`${dir}/${file}`);
-        diagnostics.push(...parseRecipe(text, { file }).diagnostics);
+        const result = parseRecipe(text, { file });
+        diagnostics.push(...result.diagnostics);
+        if (result.recipe) {
+          const { id, name, description, triggers } = result.recipe;
+          recipes.push({ id, name, description, triggers: structuredClone(triggers) });
+        }
       }
     }
     skill = {
@@ -118,6 +126,7 @@ export async function validateSkillFolder(
       manifest: parsed.manifest,
       files: walk.files,
       ...classifyFiles(parsed.manifest, walk.files),
+      recipes,
       isBundled: options.isBundled ?? false,
       diagnostics: [],
     };

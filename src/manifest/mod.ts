@@ -35,6 +35,7 @@ export {
   type Confirmation,
   type Dependency,
   NAMESPACES,
+  type RecipeSummary,
   type SkillManifest,
 } from "./model.ts";
 export { bestVersion, parseVersionRange } from "./version_range.ts";

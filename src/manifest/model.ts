@@ -55,3 +55,15 @@ export interface SkillManifest {
   /** AgentSkills extras (`allowed-tools`, `metadata`), kept for display. */
   agentSkill?: { allowedTools: string[]; metadata: Record<string, unknown> };
 }
+
+/**
+ * What matching needs of one recipe, kept in the `skills.json` index so
+ * `caro context` and `caro ask` suggest recipes without reading YAML.
+ */
+export interface RecipeSummary {
+  id: string;
+  name: string;
+  description: string;
+  /** The recipe's `triggers`, in the recipe format's own shape. */
+  triggers: { keywords: string[]; intent: string[]; context: { has_files: string[] } };
+}

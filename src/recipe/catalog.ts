@@ -5,7 +5,7 @@ import { didYouMean } from "../suggest/mod.ts";
 import { parseRecipe } from "./parse.ts";
 import type { Recipe, StepConfirmation } from "./schema.ts";
 import { readRecipeSkillInfo } from "./_skill_toml.ts";
-import { matchRecipes, type RecipeSuggestion } from "./triggers.ts";
+import { matchRecipes, type RecipeSuggestion, suggestFromIndex, workingFiles } from "./triggers.ts";
 
 /** One recipe of an enabled skill. */
 export interface RecipeEntry {
@@ -174,12 +174,13 @@ export async function suggestRecipes(
   prompt: string,
   options: SuggestRecipesOptions = {},
 ): Promise<RecipeSuggestion[]> {
+  const fromIndex = await suggestFromIndex(await store.list(), prompt, options);
+  if (fromIndex !== null) return fromIndex;
+  // An index written before it kept recipe summaries: parse the recipes.
   const { recipes } = await listRecipes(store, { filter: options.filter });
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(options.cwd ?? Deno.cwd())) files.push(entry.name);
   return matchRecipes(
     prompt,
     recipes.map((r) => ({ skillId: r.skillId, recipe: r.recipe })),
-    { files, limit: options.limit },
+    { files: await workingFiles(options.cwd), limit: options.limit },
   );
 }

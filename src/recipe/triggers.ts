@@ -1,10 +1,62 @@
 import picomatch from "picomatch";
 import type { Recipe } from "./schema.ts";
 
+/** What matching reads of a recipe: a parsed {@link Recipe}, or its summary in the index. */
+export type RecipeTriggers = Pick<Recipe, "id" | "name" | "description" | "triggers">;
+
 /** A recipe offered for matching, with the skill it belongs to. */
 export interface RecipeCandidate {
   skillId: string;
-  recipe: Recipe;
+  recipe: RecipeTriggers;
+}
+
+/** The part of a `skills.json` entry that recipe suggestions read. */
+export interface IndexedRecipes {
+  id: string;
+  enabled: boolean;
+  provides: { recipes: boolean };
+  recipes?: RecipeTriggers[];
+}
+
+/**
+ * Suggestions from the recipe summaries the index keeps (no YAML is read):
+ * the enabled skills that provide recipes and pass `filter`. Returns `null`
+ * when an entry predates those summaries, so the caller parses the recipes.
+ *
+ * @example
+ * ```ts
+ * import { suggestFromIndex } from "./triggers.ts";
+ * const recipe = {
+ *   id: "backup-dir", name: "Back up a directory", description: "",
+ *   triggers: { keywords: ["backup"], intent: [], context: { has_files: [] } },
+ * };
+ * const entry = { id: "core.posix", enabled: true, provides: { recipes: true }, recipes: [recipe] };
+ * const [hit] = (await suggestFromIndex([entry], "make a backup"))!;
+ * if (hit.id !== "core.posix/backup-dir") throw new Error(JSON.stringify(hit));
+ * ```
+ */
+export async function suggestFromIndex(
+  entries: readonly IndexedRecipes[],
+  prompt: string,
+  options: { cwd?: string; filter?: (id: string) => boolean; limit?: number } = {},
+): Promise<RecipeSuggestion[] | null> {
+  const chosen = entries.filter((e) =>
+    e.enabled && e.provides.recipes && (options.filter?.(e.id) ?? true)
+  );
+  if (chosen.some((e) => e.recipes === undefined)) return null;
+  const candidates = chosen.flatMap((e) => e.recipes!.map((recipe) => ({ skillId: e.id, recipe })));
+  if (candidates.length === 0) return [];
+  return matchRecipes(prompt, candidates, {
+    files: await workingFiles(options.cwd),
+    limit: options.limit,
+  });
+}
+
+/** The names in the working directory, for `triggers.context.has_files`. */
+export async function workingFiles(cwd: string = Deno.cwd()): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(cwd)) files.push(entry.name);
+  return files;
 }
 
 /** A recipe that matches a prompt, and the command that runs it. */

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { parseRecipe } from "./parse.ts";
-import { matchRecipes, type RecipeCandidate } from "./triggers.ts";
+import { matchRecipes, type RecipeCandidate, suggestFromIndex } from "./triggers.ts";
 
 const BUNDLED = new URL("../../skills/core.posix/recipes/", import.meta.url);
 const CANDIDATES: RecipeCandidate[] = [...Deno.readDirSync(BUNDLED)].map((e) => {
@@ -36,4 +36,39 @@ Deno.test("matchRecipes suggests the recipes whose triggers match", async (t) =>
     const [hit] = matchRecipes("backup and archive this folder", CANDIDATES);
     deepStrictEqual(hit.reasons.slice(0, 2), ["keyword backup", "keyword archive"]);
   });
+});
+
+Deno.test("suggestFromIndex matches the index's summaries, or asks for a parse", async (t) => {
+  const backup = {
+    id: "backup-dir",
+    name: "Back up a directory",
+    description: "tar it",
+    triggers: { keywords: ["backup"], intent: [], context: { has_files: [] } },
+  };
+  const entry = (id: string, enabled = true, withSummaries = true) => ({
+    id,
+    enabled,
+    provides: { recipes: true },
+    ...(withSummaries ? { recipes: [backup] } : {}),
+  });
+  const cwd = await Deno.makeTempDir();
+  try {
+    await t.step("an enabled skill's summary matches", async () => {
+      const hits = await suggestFromIndex([entry("core.posix")], "make a backup", { cwd });
+      deepStrictEqual(hits?.map((h) => h.id), ["core.posix/backup-dir"]);
+    });
+    await t.step("disabled and filtered-out skills are left out", async () => {
+      const hits = await suggestFromIndex(
+        [entry("core.posix", false), entry("tool.x")],
+        "make a backup",
+        { cwd, filter: (id) => id !== "tool.x" },
+      );
+      deepStrictEqual(hits, []);
+    });
+    await t.step("an entry written before summaries means: parse the recipes", async () => {
+      equal(await suggestFromIndex([entry("core.posix", true, false)], "backup", { cwd }), null);
+    });
+  } finally {
+    await Deno.remove(cwd);
+  }
 });

@@ -43,6 +43,20 @@ export const SkillIndexEntrySchema = z.looseObject({
   knowledgeFiles: z.array(z.string()).default([]),
   /** Recipe YAML files, relative to `path`. */
   recipeFiles: z.array(z.string()).default([]),
+  /**
+   * What matching needs of each recipe (id, name, description, triggers), so
+   * recipe suggestions read no YAML; absent in an index written before it.
+   */
+  recipes: z.array(z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    triggers: z.object({
+      keywords: z.array(z.string()),
+      intent: z.array(z.string()),
+      context: z.object({ has_files: z.array(z.string()) }),
+    }),
+  })).optional(),
   /** What the skill's manifest requests (not what is granted: that is in the lock). */
   requestedCapabilities: CapabilitiesSchema.default(CapabilitiesSchema.parse({})),
   dependencies: z.array(z.object({

@@ -859,6 +859,7 @@ function indexEntryOf(skill: LoadedSkill, ctx: EntryContext): SkillIndexEntry {
     contextFile: skill.contextFile ?? null,
     knowledgeFiles: skill.knowledgeFiles,
     recipeFiles: skill.recipeFiles,
+    recipes: skill.recipes,
     requestedCapabilities: m.capabilities,
     dependencies: m.dependencies.map((d) => ({ ...d })),
   };
