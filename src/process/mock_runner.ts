@@ -46,7 +46,9 @@ export class MockRunner implements Runner {
       mock,
       // bash: a single `*` crosses `/`, so "tar *" matches any tar command line;
       // flag s: and newlines, which a quoted value may hold.
-      isMatch: picomatch(mock.command, { bash: true, dot: true, flags: "s" }),
+      // A command may start with `!` (`! git rev-parse …`): picomatch would read
+      // that as negation and match every other command, so it is taken literally.
+      isMatch: picomatch(mock.command, { bash: true, dot: true, flags: "s", nonegate: true }),
     }));
   }
 

@@ -51,3 +51,13 @@ Deno.test("MockRunner answers by glob and records everything", async (t) => {
     equal(runner.calls.length, 4);
   });
 });
+
+Deno.test("MockRunner takes a command starting with ! literally, not as negation", async () => {
+  const { MockRunner } = await import("./mock_runner.ts");
+  const runner = new MockRunner([{ command: "! git rev-parse *", exit_code: 0, stdout: "ok" }]);
+  const hit = await runner.run("! git rev-parse --verify refs/tags/v1");
+  const miss = await runner.run("git ls-remote --tags origin");
+  if (hit.stdout !== "ok" || miss.code !== 127) {
+    throw new Error(JSON.stringify({ hit, miss }));
+  }
+});

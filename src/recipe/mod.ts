@@ -28,7 +28,13 @@
  * @module
  */
 export { parseRecipe, type ParseRecipeOptions, type RecipeParse, valueProblem } from "./parse.ts";
-export { renderCommand, renderText, shellQuote, templateReferences } from "./render.ts";
+export {
+  renderCommand,
+  renderText,
+  shellQuote,
+  templateReferences,
+  unsafeReferenceContext,
+} from "./render.ts";
 export { matchesValidation, MAX_VALIDATED_LENGTH, regexProblem } from "./regex.ts";
 export { resolveParameters, type ResolveParametersOptions } from "./params.ts";
 export {

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { Diagnostic } from "../errors/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
 import { matchesValidation as matchesRegex, MAX_VALIDATED_LENGTH, regexProblem } from "./regex.ts";
-import { templateReferences } from "./render.ts";
+import { templateReferences, unsafeReferenceContext } from "./render.ts";
 import { type Recipe, RecipeSchema } from "./schema.ts";
 
 /** The outcome of {@link parseRecipe}: the recipe when it has no errors, and every finding. */
@@ -227,13 +227,15 @@ function checkRecipe(recipe: Recipe, add: Add): void {
             : `declare it under parameters, or remove the reference`,
           text.slice(ref.offset, text.indexOf("}}", ref.offset) + 2),
         );
-      } else if (isCommand && isInsideQuotes(text, ref.offset, ref.name)) {
+      } else if (isCommand && unsafeReferenceContext(text, ref.offset) !== null) {
         add(
-          "warning",
-          "quoted-parameter",
+          "error",
+          "unsafe-parameter-context",
           path,
-          `{{${ref.name}}} is inside quotes, but values are already shell-quoted, so the quotes become part of the value`,
-          `write {{${ref.name}}} without quotes around it`,
+          `{{${ref.name}}} is ${
+            unsafeReferenceContext(text, ref.offset)
+          }: its value could become shell syntax`,
+          `write {{${ref.name}}} outside quotes; values are shell-quoted already`,
         );
       }
     }
@@ -451,13 +453,6 @@ const BOOL_WORDS = new Set(["true", "false", "yes", "no", "1", "0"]);
 
 function clip(value: string): string {
   return value.length > 60 ? `${value.slice(0, 57)}...` : value;
-}
-
-function isInsideQuotes(text: string, offset: number, name: string): boolean {
-  const before = text[offset - 1];
-  const end = text.indexOf("}}", offset + name.length) + 2;
-  const after = text[end];
-  return (before === '"' || before === "'") && after === before;
 }
 
 /** Where the node at `path` ends in the source, when the whole path resolves. */

@@ -138,10 +138,10 @@ const ROWS: Array<[string, string, string, number, number, "error" | "warning"]>
   [
     "quoted reference",
     BASE.replace("ls -- {{path}}", 'ls -- "{{path}}"'),
-    "quoted-parameter",
+    "unsafe-parameter-context",
     9,
     14,
-    "warning",
+    "error",
   ],
 ];
 

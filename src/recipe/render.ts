@@ -43,7 +43,72 @@ export function shellQuote(value: string): string {
  * ```
  */
 export function renderCommand(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(REFERENCE, (_, name: string) => shellQuote(lookup(name, values)));
+  return template.replace(REFERENCE, (match: string, name: string, offset: number) => {
+    const problem = unsafeReferenceContext(template, offset);
+    if (problem) {
+      throw new SkillError("validation", `Cannot render ${match}: it is ${problem}`, {
+        why: "a value is shell-quoted on its own; around it the shell must be in plain context",
+        hints: [{ to: "write the reference outside quotes", run: "caro skill validate <skill>" }],
+      });
+    }
+    return shellQuote(lookup(name, values));
+  });
+}
+
+/**
+ * Why a `{{…}}` at `offset` of a command template would let a value become
+ * shell syntax, or `null` when the shell reads it in plain context there. A
+ * shell-quoted value is one literal word only in plain context: in single
+ * quotes its own quotes close the outer ones; in double quotes, backquotes
+ * or a here-document `$(…)` in it still runs; a newline in it ends a comment.
+ * The scan is deliberately conservative: `"$(cmd {{x}})"` is refused although
+ * the substitution starts a fresh context.
+ *
+ * @example
+ * ```ts
+ * import { unsafeReferenceContext } from "./render.ts";
+ * if (unsafeReferenceContext("ls -- {{p}}", 6) !== null) throw new Error();
+ * if (unsafeReferenceContext('echo "{{p}}"', 6) === null) throw new Error();
+ * ```
+ */
+export function unsafeReferenceContext(template: string, offset: number): string | null {
+  type State = "plain" | "single" | "double" | "backquote" | "dollar-single" | "comment";
+  let state: State = "plain";
+  let isHeredoc = false;
+  for (let i = 0; i < offset; i++) {
+    const ch = template[i];
+    const next = template[i + 1];
+    if (state === "plain") {
+      if (ch === "\\") i++;
+      else if (ch === "'") state = "single";
+      else if (ch === '"') state = "double";
+      else if (ch === "`") state = "backquote";
+      else if (ch === "$" && next === "'") [state, i] = ["dollar-single", i + 1];
+      else if (ch === "#" && (i === 0 || /[\s;&|(]/.test(template[i - 1]))) state = "comment";
+      else if (ch === "<" && next === "<" && template[i + 2] !== "<") isHeredoc = true;
+    } else if (state === "single") {
+      if (ch === "'") state = "plain";
+    } else if (state === "comment") {
+      if (ch === "\n") state = "plain";
+    } else if (ch === "\\") {
+      i++;
+    } else if (
+      (state === "double" && ch === '"') || (state === "backquote" && ch === "`") ||
+      (state === "dollar-single" && ch === "'")
+    ) {
+      state = "plain";
+    }
+  }
+  if (isHeredoc) return "after a here-document operator, where quotes are literal";
+  const problems: Record<State, string | null> = {
+    plain: null,
+    single: "inside single quotes, which the value's own quotes would close",
+    double: "inside double quotes, where $(…) or backquotes in the value would run",
+    backquote: "inside backquotes, which read the value again",
+    "dollar-single": "inside $'…' quotes",
+    comment: "inside a comment, which a newline in the value would end",
+  };
+  return problems[state];
 }
 
 /**

@@ -69,3 +69,43 @@ Deno.test("rendering refuses what no argument can carry", async (t) => {
     equal(renderCommand("ls -- {{ p }}", { p: "." }), "ls -- '.'");
   });
 });
+
+// Attack table: a reference whose surroundings change what the value's own
+// quotes mean. Each would let a value become shell syntax, so rendering (and
+// validation) must refuse the template, whatever the value.
+const UNSAFE_CONTEXTS: Array<{ template: string; why: string }> = [
+  { template: 'echo "message is {{v}}"', why: "in double quotes $(…) in the value runs" },
+  { template: "echo '{{v}}'", why: "the value's own quotes close the outer ones: unquoted" },
+  { template: "echo `printf %s {{v}}`", why: "backquotes re-read the value" },
+  { template: "cat <<EOF\n{{v}}\nEOF", why: "a here-document keeps quotes and runs $(…)" },
+  { template: "cat <<'EOF'\n{{v}}\nEOF", why: "a quoted here-document shows the quotes" },
+  { template: "echo $'a {{v}}'", why: "$'…' quotes treat \\' as a quote" },
+  { template: "true # note {{v}}", why: "a newline in the value ends the comment" },
+  { template: 'sh -c "ls {{v}}"', why: "the inner shell re-parses the value" },
+];
+
+Deno.test("rendering refuses a reference where quoting cannot hold", async (t) => {
+  const runner = new SystemRunner();
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const row of UNSAFE_CONTEXTS) {
+      await t.step(`${JSON.stringify(row.template)} (${row.why})`, () => {
+        throws(
+          () => renderCommand(row.template, { v: "$(touch pwned)'; touch pwned2; '" }),
+          (e) => e instanceof SkillError && e.code === "validation",
+        );
+      });
+    }
+    await t.step("unquoted references, also next to words and in $(…), still render", async () => {
+      const line = renderCommand("printf '[%s]' {{a}}/x.{{b}} $(printf %s {{a}})", {
+        a: "$(id)",
+        b: "; ls",
+      });
+      const run = await runner.run(line, { cwd: dir });
+      equal(run.stdout, "[$(id)/x.; ls][$(id)]");
+      deepStrictEqual([...Deno.readDirSync(dir)], []);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
