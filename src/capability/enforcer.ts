@@ -147,6 +147,8 @@ export class CapabilityEnforcer {
           );
         }
       }
+      const pathProblem = this.#programPathProblem(program.written);
+      if (pathProblem !== null) reasons.push(`${pathProblem}${via}`);
       if (blocked !== null) {
         reasons.push(
           `${program.name} is blocked${blocked === program.name ? "" : ` (as ${blocked})`}${via}`,
@@ -331,6 +333,51 @@ export class CapabilityEnforcer {
       this.#roots.set(root, real);
     }
     return real;
+  }
+
+  /**
+   * Why a program written as a path (`./aws`, `/tmp/x/aws`) may not count as
+   * the program its file name says: the allowlist names programs found on
+   * PATH, and a skill can ship or write an executable called `aws` anywhere
+   * else. Null when the name has no `/` or its real folder is on PATH.
+   */
+  #programPathProblem(written: string): string | null {
+    const path = written.replace(/['"\\]/g, "");
+    if (!path.includes("/")) return null;
+    const folder = path.slice(0, path.lastIndexOf("/")) || "/";
+    if (!folder.startsWith("/")) {
+      return `${path} runs a program by a relative path, which a skill could have put there`;
+    }
+    let real: string;
+    try {
+      real = Deno.realPathSync(folder);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotCapable)) {
+        throw error;
+      }
+      return `${path} runs a program from ${folder}, which cannot be resolved`;
+    }
+    return this.#pathFolders().has(real)
+      ? null
+      : `${path} runs a program from ${real}, which is not a PATH folder`;
+  }
+
+  #pathFolderSet?: Set<string>;
+  #pathFolders(): Set<string> {
+    if (this.#pathFolderSet) return this.#pathFolderSet;
+    const folders = new Set<string>();
+    for (const entry of (Deno.env.get("PATH") ?? "/usr/bin:/bin").split(":")) {
+      if (!entry.startsWith("/")) continue; // "." or "" on PATH would mean the cwd
+      try {
+        folders.add(Deno.realPathSync(entry));
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotCapable)) {
+          throw error;
+        }
+      }
+    }
+    this.#pathFolderSet = folders;
+    return folders;
   }
 
   async #record<T extends { allowed: boolean; reason: string }>(
