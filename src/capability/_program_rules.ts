@@ -121,6 +121,10 @@ const DANGEROUS_VARIABLES: ReadonlyArray<readonly [RegExp, string]> = [
     /^(PYTHONSTARTUP|PYTHONPATH|PYTHONHOME|NODE_OPTIONS|NODE_PATH|PERL5OPT|PERL5LIB|PERLLIB|RUBYOPT|RUBYLIB)$/,
     "makes an interpreter load code",
   ],
+  [
+    /^(KUBECONFIG|AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE|DOCKER_CONFIG|CLOUDSDK_CONFIG|AZURE_CONFIG_DIR|NPM_CONFIG_USERCONFIG)$/,
+    "names a config file that can make a program run commands (exec plugins, credential_process)",
+  ],
   [/^(HOME|CARO_PROJECT_ROOT|CARO_CACHE)$/, "redefines a variable the path rules rely on"],
 ];
 
@@ -452,6 +456,9 @@ const nameEvaluating: Rule = (args, judge, name) => {
 const aws: Rule = (args, judge, name) => {
   // `aws configure set …credential_process CMD` stores a command aws runs later.
   const at = args.indexOf("configure");
+  if (at >= 0 && args[at + 1] === "import") {
+    judge.problem(`${name} configure import writes aws configuration from a file`);
+  }
   if (at >= 0 && args[at + 1] === "set") {
     const [key, value] = args.slice(at + 2).filter((w) => w === null || !w.startsWith("--"));
     if (key === null || key?.endsWith("credential_process")) {
@@ -1315,6 +1322,10 @@ const KUBECTL_GLOBAL_VALUES = [
 ];
 
 const kubectl: Rule = (args, judge, name) => {
+  // A kubeconfig's `users[].user.exec` runs a command for every request.
+  if (args.some((a) => a === "--kubeconfig" || a?.startsWith("--kubeconfig="))) {
+    judge.problem(`${name} --kubeconfig names a config whose exec plugin runs any command`);
+  }
   let i = 0;
   for (; i < args.length; i++) {
     const arg = args[i];

@@ -14,6 +14,36 @@ const DENIED: ReadonlyArray<readonly [string, string, string]> = [
   ["\\rm -rf /", "a backslash does not change the program", "rm"],
   ["./aws s3 ls", "a relative path runs a file the skill may have shipped", "./aws"],
   [
+    "KUBECONFIG=./out/kc.yaml kubectl get pods",
+    "a kubeconfig's exec plugin runs any command",
+    "KUBECONFIG",
+  ],
+  [
+    "kubectl --kubeconfig=./out/kc.yaml get pods",
+    "--kubeconfig names a config whose exec plugin runs any command",
+    "--kubeconfig",
+  ],
+  [
+    "kubectl --kubeconfig ./out/kc.yaml get pods",
+    "the same, as two words",
+    "--kubeconfig",
+  ],
+  [
+    "export AWS_CONFIG_FILE=./out/c; aws s3 ls",
+    "an aws config's credential_process runs any command",
+    "AWS_CONFIG_FILE",
+  ],
+  [
+    "AWS_SHARED_CREDENTIALS_FILE=./out/c aws s3 ls",
+    "credential files can hold credential_process too",
+    "AWS_SHARED_CREDENTIALS_FILE",
+  ],
+  [
+    "aws configure import --csv file://./out/c.csv",
+    "writes aws configuration from a file the skill controls",
+    "configure import",
+  ],
+  [
     "tools/aws s3 ls",
     "a path into the skill's own files, named like an allowed program",
     "tools/aws",
