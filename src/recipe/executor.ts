@@ -1,6 +1,6 @@
 import { SkillError } from "../errors/mod.ts";
 import type { Runner, RunResult } from "../process/mod.ts";
-import type { Prompter } from "../terminal/mod.ts";
+import { type Prompter, visibleCommand } from "../terminal/mod.ts";
 import { renderCommand, renderText, shellQuote } from "./render.ts";
 import type { Recipe, Step, StepConfirmation, Verification } from "./schema.ts";
 
@@ -307,8 +307,10 @@ export class RecipeExecutor {
           answer = true;
           confirmedBy = "--yes";
         } else {
+          // The whole command, with anything that could hide part of it made
+          // visible: the user confirms exactly what runs.
           const question = `Step ${index}/${total}: ${step.name} (risk: ${step.risk_level})\n  $ ${
-            clip(command, 400)
+            visibleCommand(command).text
           }\n  Run it?`;
           try {
             answer = confirmation === "always"

@@ -22,3 +22,4 @@ export {
   type Prompter,
   TerminalPrompter,
 } from "./prompter.ts";
+export { visibleCommand } from "./visible.ts";

@@ -106,3 +106,22 @@ Deno.test("caro ask: an error answer exits 4 with the server's message", async (
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("caro ask shows control characters escaped and does not offer such a command", async () => {
+  // A terminal would show only "ls -la": \r returns to the line start and ESC[2K erases it.
+  const llm = startFakeLlm("```sh\nrm -rf ~/important\r\x1b[2Kls -la\n```\nlists files\n");
+  const home = await Deno.makeTempDir();
+  try {
+    const { code, stdout, stderr } = await runCaro(["ask", "list the files here"], {
+      home,
+      env: { CARO_LLM_BASE_URL: llm.baseUrl, CARO_LLM_MODEL: "fake-model" },
+    });
+    equal(code, 0, stderr);
+    ok(stdout.startsWith("rm -rf ~/important\\x0d\\x1b[2Kls -la\n"), JSON.stringify(stdout));
+    ok(!stdout.includes("\r") && !stdout.includes("\x1b"), "no raw control character on stdout");
+    ok(stderr.includes("Not offered to run"), stderr);
+  } finally {
+    await llm.close();
+    await Deno.remove(home, { recursive: true });
+  }
+});

@@ -65,9 +65,18 @@ export function askCommand(ctx: CommandContext): Command {
         out.line(result.explanation);
         return;
       }
-      out.line(result.command);
+      const { visibleCommand } = await import("../../terminal/mod.ts");
+      const shown = visibleCommand(result.command);
+      out.line(shown.text);
       if (result.explanation) out.line(`\n${result.explanation}`);
       printRecipeHints(out, recipes);
+      if (shown.hasHidden) {
+        // What a terminal shows of it would differ from what runs.
+        out.diagnostic(
+          c.yellow("Not offered to run: the command holds control characters (shown as \\x..)."),
+        );
+        return;
+      }
       if (!Deno.stdin.isTerminal()) {
         out.progress(c.dim("Not run: stdin is not a terminal. Copy the command to run it."));
         return;
