@@ -102,12 +102,37 @@ export async function recoverJournal(home: CaroHome): Promise<"none" | "replayed
 export async function commitChange(home: CaroHome, journal: Journal): Promise<void> {
   await writeFileAtomic(home.journalFile, JSON.stringify(journal));
   const target = journal.id ? home.skillDir(journal.id) : undefined;
-  if (journal.aside && target && await exists(target)) await Deno.rename(target, journal.aside);
-  if (journal.op === "install") await Deno.rename(journal.staged!, target!);
+  try {
+    if (journal.aside && target && await exists(target)) await Deno.rename(target, journal.aside);
+    if (journal.op === "install") await Deno.rename(journal.staged!, target!);
+  } catch (error) {
+    // A rename failed while this process lives: put the folders back and drop
+    // the journal now. Left alone, the caller's clean-up of staging would make
+    // recovery read "staged is gone" as done and replay a lock over a missing
+    // or old folder.
+    await undoRenames(home, journal, target);
+    throw error;
+  }
+  // From here the new lock may be on disk: on failure the journal stays, so the
+  // next command completes the change (the index is derived and rebuildable).
   await writeFileAtomic(home.lockFile, journal.lockText);
   await writeFileAtomic(home.indexFile, journal.indexText);
   await Deno.remove(home.journalFile);
   if (journal.aside) await removeIfExists(journal.aside);
+}
+
+async function undoRenames(
+  home: CaroHome,
+  journal: Journal,
+  target: string | undefined,
+): Promise<void> {
+  if (journal.op === "install" && target && !(await exists(journal.staged!))) {
+    if (await exists(target)) await Deno.rename(target, journal.staged!);
+  }
+  if (journal.aside && target && !(await exists(target)) && await exists(journal.aside)) {
+    await Deno.rename(journal.aside, target);
+  }
+  await removeIfExists(home.journalFile);
 }
 
 /**
