@@ -118,11 +118,14 @@ export function exitCodeOf(error: unknown): number {
  * import { redactCredentials } from "./mod.ts";
  * const text = redactCredentials("fetch https://bob:s3cret@git.example.com/r.git failed");
  * if (text !== "fetch https://***@git.example.com/r.git failed") throw new Error(text);
+ * const at = redactCredentials("https://bob:p@ss@h.test/x");
+ * if (at !== "https://***@h.test/x") throw new Error(at);
  * ```
  */
 export function redactCredentials(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, "$1***@")
+    // Up to the authority's last @: a password may hold @ itself.
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s]+@/gi, "$1***@")
     .replace(
       /([?&](?:access_token|token|api_key|apikey|key|password|secret|sig|signature)=)[^&\s#]+/gi,
       "$1***",

@@ -286,16 +286,32 @@ export function formatGitSource(
 }
 
 /**
- * A URL without its `user:password@` part (for lock sources, logs and errors).
+ * A URL without its credentials (for lock sources, logs and errors): the
+ * password always, the user name too except for `ssh:`, where it is the
+ * account to log in as (`git@host`), not a secret. A password holding `@` is
+ * removed whole. A URL without userinfo comes back unchanged.
  *
  * @example
  * ```ts
  * import { stripUserinfo } from "./spec.ts";
  * if (stripUserinfo("https://x:tok@h.test/a.tgz") !== "https://h.test/a.tgz") throw new Error();
+ * if (stripUserinfo("https://bob:p@ss@h.test/a.tgz") !== "https://h.test/a.tgz") throw new Error();
+ * if (stripUserinfo("ssh://git@h.test/r.git") !== "ssh://git@h.test/r.git") throw new Error();
  * ```
  */
 export function stripUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]+@/i, "$1");
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not a URL the parser knows: cut everything up to the last @ of the authority.
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, "$1");
+  }
+  const isSsh = parsed.protocol === "ssh:";
+  if (parsed.password === "" && (parsed.username === "" || isSsh)) return url;
+  parsed.password = "";
+  if (!isSsh) parsed.username = "";
+  return parsed.toString();
 }
 
 function redactUserinfo(text: string): string {

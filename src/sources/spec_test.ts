@@ -239,3 +239,27 @@ Deno.test("formatFetchProgress shows size, rate and ETA", async (t) => {
     await t.step(want, () => equal(formatFetchProgress(...args), want));
   }
 });
+
+Deno.test("lock sources keep the ssh account and drop every password", async (t) => {
+  const commit = "a".repeat(40);
+  const rows: Array<[string, string, string]> = [
+    [
+      "ssh user is the login, not a secret",
+      "ssh://git@github.com/org/s.git",
+      "git+ssh://git@github.com/org/s.git#",
+    ],
+    ["https user and password go", "https://bob:tok@h.test/r.git", "git+https://h.test/r.git#"],
+    [
+      "a password holding @ goes whole",
+      "https://bob:p@ss@h.test/r.git",
+      "git+https://h.test/r.git#",
+    ],
+    ["ssh password goes, user stays", "ssh://git:pw@h.test/r.git", "git+ssh://git@h.test/r.git#"],
+  ];
+  for (const [name, url, expected] of rows) {
+    await t.step(name, () => {
+      const source = formatGitSource({ url, commit });
+      if (source !== `${expected}${commit}`) throw new Error(source);
+    });
+  }
+});
