@@ -2,17 +2,11 @@ import { Command, Option } from "commander";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
 import { installFromSource } from "../../store/mod.ts";
-import type { FetchProgress } from "../../sources/mod.ts";
+import type { FetchProgress, SourceFlags } from "../../sources/mod.ts";
 import { capabilityNames, dataFormatOption, openStore } from "./skill_list.ts";
 import { installConsent } from "./skill_capabilities.ts";
 
-interface AddOptions {
-  path?: string;
-  git?: string;
-  ref?: string;
-  subdir?: string;
-  url?: string;
-  oci?: string;
+interface AddOptions extends SourceFlags {
   insecure?: boolean;
   enable: boolean;
   force?: boolean;
