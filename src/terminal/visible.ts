@@ -1,6 +1,8 @@
 // C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidi and
-// invisible format characters that reorder or hide text on a terminal.
+// invisible format characters that reorder or hide text on a terminal. Matching
+// control characters is this pattern's whole purpose.
 const HIDING =
+  // deno-lint-ignore no-control-regex
   /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
