@@ -15,6 +15,7 @@
 import { SkillStore } from "../src/store/mod.ts";
 import { countTokens, isTokenizerLoaded, openContextInjector } from "../src/context/mod.ts";
 import { CARO_VERSION } from "../src/cli/version.ts";
+import { CARO_PERMISSIONS } from "../tests/support/cli.ts";
 
 const args = Deno.args;
 const flag = (name: string, fallback: number) => {
@@ -27,14 +28,7 @@ const WARM_CALLS = 300;
 const PROMPT = "find files over 100MB changed this week with the orbital lumen kestrel";
 const REPO = new URL("..", import.meta.url).pathname;
 const KEEP = args.includes("--keep") ? args[args.indexOf("--keep") + 1] : undefined;
-const PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
+const PERMISSIONS = CARO_PERMISSIONS;
 
 // A vocabulary of made-up words: each skill gets a few, so prompts match a few skills.
 const SYLLABLES = ["or", "bi", "tal", "lu", "men", "kes", "trel", "va", "no", "qui", "zen", "dra"];

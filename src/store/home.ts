@@ -148,7 +148,8 @@ export function ioError(message: string, cause: unknown): SkillError {
   return new SkillError("io", message, { why, cause });
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/** Whether `path` is a directory (false when it does not exist). */
+export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
   } catch (error) {

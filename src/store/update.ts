@@ -14,6 +14,7 @@ import type { FetchContext, FetchProgress, SourceFlags } from "../sources/mod.ts
 import type { LockedSkill } from "../lockfile/mod.ts";
 import type { InstallOptions, InstallResult, SkillStore } from "./store.ts";
 import { makeStagingDir, readTextOrNull, removeIfExists } from "./_state.ts";
+import { isDirectory } from "./home.ts";
 
 /** Options of {@link installFromSource}. */
 export interface SourceInstallOptions extends Omit<InstallOptions, "source" | "spec" | "update"> {
@@ -362,13 +363,4 @@ export function diffTrees(
   }
   for (const path of old.keys()) if (!now.has(path)) changes.removed.push(path);
   return changes;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
