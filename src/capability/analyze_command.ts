@@ -18,7 +18,7 @@ import {
   programName,
   ruleFor,
   type Word,
-} from "./_program_rules.ts";
+} from "./_rules/mod.ts";
 
 export type { ProgramKind, Word };
 
