@@ -4,23 +4,29 @@
  * packs injected into the model's prompt, guarded YAML recipes, and
  * sandboxed WebAssembly components.
  *
- * The map (each concept's own `mod.ts` documents it in full):
+ * The map (each folder's own `mod.ts` documents it in full):
+ * - **Operations** ({@link openStore}, {@link installSkill}, {@link updateSkills},
+ *   {@link removeSkill}, {@link verifySkills}, {@link contextFor},
+ *   {@link changeGrant}, {@link runRecipe}, {@link askForCommand}): what the CLI
+ *   runs, with the same rules, for library callers.
  * - **Manifests** ({@link parseManifest}, {@link validateManifest},
  *   {@link loadSkillFolder}): `skill.toml` and AgentSkills `SKILL.md` read into
  *   one {@link SkillManifest}, with file:line:col findings.
  * - **Store** ({@link SkillStore}, {@link SkillLoader}, {@link CaroHome}):
- *   `$CARO_HOME`, kill-safe install/remove/enable/verify, the `skills.json` index.
- * - **Lockfile** ({@link Lockfile}, {@link treeHash}): `skills.lock` and the
- *   canonical tree hash of SPEC §4.
+ *   `$CARO_HOME`, the `skills.json` index, kill-safe commits under the state lock.
+ * - **Lockfile** ({@link Lockfile}): `skills.lock`.
+ * - **Trees** ({@link treeHash}, {@link walkTree}): folders on disk, the canonical
+ *   tree hash of SPEC §4, safe paths for untrusted trees.
+ * - **Config** ({@link readConfig}): `config.toml`, read once.
  * - **Sources**: folders, git and archives fetched safely into staging.
  * - **Capabilities** ({@link CapabilityEnforcer}, {@link analyzeCommand}): what a
  *   skill may do, checked by parsing shell, resolving paths and hosts; audited.
- * - **Context** ({@link ContextInjector}, {@link openContextInjector}): the
+ * - **Context** ({@link ContextInjector}, {@link createContextInjector}): the
  *   knowledge a prompt needs, within a token budget.
  * - **Recipes** ({@link parseRecipe}, {@link RecipeExecutor}): guarded YAML
  *   workflows with gates, verification and rollback.
- * - **Agent** ({@link askForCommand}): the `caro ask` loop against an
- *   OpenAI-compatible endpoint.
+ * - **Agent** ({@link streamChat}, {@link readLlmConfig}): the model side of
+ *   `caro ask`, an OpenAI-compatible endpoint.
  * - **Edges** ({@link SystemRunner}, {@link MockRunner}, {@link createPrompter}):
  *   processes and the terminal, passed into operations.
  * - **Errors** ({@link SkillError}): one error type with a stable code, mapped
@@ -39,6 +45,8 @@
  * @module
  */
 export * from "./src/errors/mod.ts";
+export * from "./src/config/mod.ts";
+export * from "./src/tree/mod.ts";
 export * from "./src/manifest/mod.ts";
 export * from "./src/store/mod.ts";
 export * from "./src/lockfile/mod.ts";
@@ -49,3 +57,4 @@ export * from "./src/recipe/mod.ts";
 export * from "./src/agent/mod.ts";
 export * from "./src/process/mod.ts";
 export * from "./src/terminal/mod.ts";
+export * from "./src/ops/mod.ts";

@@ -12,8 +12,8 @@
  *
  * `--keep DIR` installs the skills into DIR once and reuses it on later runs.
  */
-import { SkillStore } from "../src/store/mod.ts";
-import { countTokens, isTokenizerLoaded, openContextInjector } from "../src/context/mod.ts";
+import { installSkill, openContextInjector, openStore } from "../src/ops/mod.ts";
+import { countTokens, isTokenizerLoaded } from "../src/context/mod.ts";
 import { CARO_VERSION } from "../src/cli/version.ts";
 import { CARO_PERMISSIONS } from "../tests/support/cli.ts";
 
@@ -162,16 +162,16 @@ try {
   );
   if (!isKept) console.log(`Generating and installing ${SKILLS} skills …`);
   const started = performance.now();
-  const store = await SkillStore.open(home, { caroVersion: CARO_VERSION });
+  const store = await openStore(home, { caroVersion: CARO_VERSION });
   for (let i = 0; i < (isKept ? 0 : SKILLS); i++) {
-    await store.install(await writeSkill(sources, i));
+    await installSkill(store, await writeSkill(sources, i));
     if ((i + 1) % 100 === 0) {
       console.log(`  ${i + 1} installed (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
   }
 
   // (a) warm, in process
-  const injector = await openContextInjector(home, { caroVersion: CARO_VERSION });
+  const injector = await openContextInjector(store);
   const first = await injector.augmentContext(PROMPT, 4000);
   const samples: number[] = [];
   for (let n = 0; n < WARM_CALLS; n++) {

@@ -4,11 +4,10 @@
  *
  *   CARO_HOME=… deno run -A bench/context_cold_library.ts "<prompt>"
  */
-import { openContextInjector } from "../src/context/mod.ts";
-import { CARO_VERSION } from "../src/cli/version.ts";
+import { openContextInjector, openStore } from "../src/ops/mod.ts";
+import { CARO_VERSION } from "../src/config/mod.ts";
 
-const injector = await openContextInjector(Deno.env.get("CARO_HOME")!, {
-  caroVersion: CARO_VERSION,
-});
+const store = await openStore(Deno.env.get("CARO_HOME")!, { caroVersion: CARO_VERSION });
+const injector = await openContextInjector(store);
 const out = await injector.augmentContext(Deno.args[0] ?? "", 4000);
 if (out.skills.length < 2) throw new Error(`nothing matched: ${out.reasons.join("; ")}`);

@@ -14,12 +14,12 @@
  */
 
 import { join } from "node:path";
-import { extractArchive } from "../src/sources/archive.ts";
-import { gitFetch } from "../src/sources/git.ts";
+import { gitFetch } from "../src/sources/mod.ts";
+import { extractArchive } from "../src/tree/mod.ts";
 import { createWideRepo, git } from "../tests/support/git_repo.ts";
 import { runCaro } from "../tests/support/cli.ts";
 import { skillToml } from "../tests/sources/_skill_repos.ts";
-import { installFromSource, SkillStore } from "../src/store/mod.ts";
+import { installSkill, openStore } from "../src/ops/mod.ts";
 import { startGitServer } from "../tests/support/git_server.ts";
 
 const RUNS = 3;
@@ -158,8 +158,8 @@ async function benchCaroAdd(work: string): Promise<void> {
       if (out.code !== 0) throw new Error(out.stderr);
     });
     const libMs = await best(async (i) => {
-      const store = await SkillStore.open(join(work, `lib-home${i}`));
-      await installFromSource(store, `git+${url}#v1.0.0`);
+      const store = await openStore(join(work, `lib-home${i}`));
+      await installSkill(store, `git+${url}#v1.0.0`);
     });
     console.log(
       `caro skill add of a 500-file skill from git (cold cache, new home): ${
@@ -167,7 +167,7 @@ async function benchCaroAdd(work: string): Promise<void> {
       } ms, ` +
         `git clone --depth 1 ${gitMs.toFixed(0)} ms, ratio ${(cliMs / gitMs).toFixed(2)} ` +
         `(target <= 2); of which caro start-up ${startMs.toFixed(0)} ms; ` +
-        `in-process installFromSource ${libMs.toFixed(0)} ms, ratio ${(libMs / gitMs).toFixed(2)}`,
+        `in-process installSkill ${libMs.toFixed(0)} ms, ratio ${(libMs / gitMs).toFixed(2)}`,
     );
   } finally {
     await server.close();

@@ -12,9 +12,9 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { Lockfile, treeHash, treeHashLines } from "../src/lockfile/mod.ts";
-import { listRegularFiles } from "../src/lockfile/mod.ts";
-import { noCapabilities } from "../src/capability/schema.ts";
+import { Lockfile } from "../src/lockfile/mod.ts";
+import { listRegularFiles, treeHash, treeHashLines } from "../src/tree/mod.ts";
+import { noCapabilities } from "../src/capability/mod.ts";
 import { CaroHome, SkillStore } from "../src/store/mod.ts";
 import { CARO_MAIN, CARO_PERMISSIONS } from "../tests/support/cli.ts";
 

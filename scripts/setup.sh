@@ -11,8 +11,9 @@ fi
 deno --version | head -1
 
 # Tools the tests drive for real: git (+ http-backend), tmux for prompts, gnupg
-# for OpenPGP keys, zip/unzip for archives, docker-registry for OCI.
-packages=(git tmux gnupg zip unzip docker-registry)
+# for OpenPGP keys, zip/unzip for archives, docker-registry for OCI, bubblewrap
+# and strace for the sandbox and its differential test, zsh and fish for completions.
+packages=(git tmux gnupg zip unzip docker-registry bubblewrap strace zsh fish)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

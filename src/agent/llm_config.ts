@@ -1,4 +1,5 @@
 import { SkillError } from "../errors/mod.ts";
+import { type CaroConfig, readConfig } from "../config/mod.ts";
 
 /** Where the model is: an OpenAI-compatible chat-completions endpoint. */
 export interface LlmConfig {
@@ -37,33 +38,33 @@ export async function readLlmConfig(
   configFile: string,
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Promise<LlmConfig> {
+  return llmConfigOf(await readConfig(configFile), env);
+}
+
+/**
+ * The `[llm]` table of an already read `config.toml`, with the `CARO_LLM_*`
+ * environment overrides (see {@link readLlmConfig}).
+ *
+ * @throws {SkillError} `validation` when `[llm]` has a wrong type
+ * @example
+ * ```ts
+ * import { llmConfigOf } from "./llm_config.ts";
+ * const config = llmConfigOf({ file: "config.toml", data: { llm: { model: "m" } } }, {});
+ * if (config.model !== "m" || config.origin.model !== "config.toml") throw new Error();
+ * ```
+ */
+export function llmConfigOf(
+  config: CaroConfig,
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): LlmConfig {
+  const configFile = config.file;
   let llm: Record<string, unknown> = {};
-  let text: string | null = null;
-  try {
-    text = await Deno.readTextFile(configFile);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new SkillError("io", `Cannot read ${configFile}`, { why: String(error), cause: error });
+  if (config.data.llm !== undefined) {
+    const table = config.data.llm;
+    if (typeof table !== "object" || table === null || Array.isArray(table)) {
+      throw invalid(configFile, "[llm] must be a table");
     }
-  }
-  if (text !== null) {
-    const { parse, TomlError } = await import("smol-toml");
-    try {
-      const data = parse(text);
-      if (data.llm !== undefined) {
-        if (typeof data.llm !== "object" || data.llm === null || Array.isArray(data.llm)) {
-          throw invalid(configFile, "[llm] must be a table");
-        }
-        llm = data.llm as Record<string, unknown>;
-      }
-    } catch (error) {
-      if (!(error instanceof TomlError)) throw error;
-      throw new SkillError("validation", `${configFile} is not valid TOML`, {
-        why: error.message,
-        cause: error,
-        hints: [{ to: "fix it", run: `$EDITOR ${configFile}` }],
-      });
-    }
+    llm = table as Record<string, unknown>;
   }
   for (const key of ["base_url", "model", "api_key_env"]) {
     if (llm[key] !== undefined && typeof llm[key] !== "string") {

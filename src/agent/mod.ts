@@ -1,10 +1,10 @@
 /**
- * The agent loop behind `caro ask` (SPEC §9): skill context plus the base
- * prompt, sent to an OpenAI-compatible chat-completions endpoint, the answer
- * streamed and read as a proposed command with its explanation.
+ * The model side of `caro ask` (SPEC §9): an OpenAI-compatible
+ * chat-completions endpoint, the answer streamed and read as a proposed command
+ * with its explanation. The turn itself (skill context + request) is
+ * `askForCommand` in `src/ops/`.
  *
- * - {@link askForCommand}: one turn, nothing run.
- * - {@link readLlmConfig}: `[llm]` of `config.toml`, `CARO_LLM_*` overrides.
+ * - {@link readLlmConfig} / {@link llmConfigOf}: `[llm]` of `config.toml`, `CARO_LLM_*` overrides.
  * - {@link streamChat}: the streaming (SSE) client.
  * - {@link parseProposal}: command and explanation out of an answer.
  *
@@ -16,12 +16,12 @@
  *
  * @module
  */
-export { askForCommand, type AskForCommandOptions, type AskResult } from "./ask.ts";
 export { type ChatMessage, streamChat, type StreamChatOptions } from "./chat_client.ts";
 export {
   DEFAULT_LLM_BASE_URL,
   DEFAULT_LLM_MODEL,
   type LlmConfig,
+  llmConfigOf,
   readLlmConfig,
 } from "./llm_config.ts";
 export { parseProposal, type Proposal } from "./proposal.ts";

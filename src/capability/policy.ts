@@ -16,6 +16,7 @@
  * @module
  */
 import { SkillError } from "../errors/mod.ts";
+import { readConfig } from "../config/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
 import { DEFAULT_AUDIT_MAX_BYTES } from "./audit_log.ts";
 import {
@@ -106,25 +107,8 @@ export function policyFromConfig(data: unknown, file = "config.toml"): Capabilit
  * ```
  */
 export async function readCapabilityPolicy(configFile: string): Promise<CapabilityPolicy> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(configFile);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return defaultCapabilityPolicy();
-    throw new SkillError("io", `Cannot read ${configFile}`, { why: String(error), cause: error });
-  }
-  const { parse } = await import("smol-toml");
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    throw new SkillError("validation", `${configFile} is not valid TOML`, {
-      why: error instanceof Error ? error.message : String(error),
-      cause: error,
-      hints: [{ to: "fix it", run: `$EDITOR ${configFile}` }],
-    });
-  }
-  return policyFromConfig(data, configFile);
+  const config = await readConfig(configFile);
+  return policyFromConfig(config.data, config.file);
 }
 
 function asTable(

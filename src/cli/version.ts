@@ -1,1 +1,1 @@
-export { CARO_VERSION } from "../store/mod.ts";
+export { CARO_VERSION } from "../config/mod.ts";

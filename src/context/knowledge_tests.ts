@@ -160,24 +160,24 @@ export function injectableOf(skill: LoadedSkill): InjectableSkill {
  *
  * @param skillDir the skill folder
  * @param options.filter only tests whose name contains this text (case-insensitive)
+ * @param options.isBundled the folder is one of caro's bundled skills (may use `core.*`)
  * @throws {SkillError} `not_found`/`validation` when the skill cannot be loaded
  * @example
  * ```ts
  * import { runKnowledgeTests } from "./knowledge_tests.ts";
  * const skills = new URL("../../skills/core.posix", import.meta.url).pathname;
- * const report = await runKnowledgeTests(skills, { filter: "large files" });
+ * const report = await runKnowledgeTests(skills, { filter: "large files", isBundled: true });
  * if (report.failed !== 0 || report.passed !== 1) throw new Error(JSON.stringify(report));
  * ```
  */
 export async function runKnowledgeTests(
   skillDir: string,
-  options: { filter?: string; caroVersion?: string } = {},
+  options: { filter?: string; caroVersion?: string; isBundled?: boolean } = {},
 ): Promise<KnowledgeTestReport> {
   const { loadSkillFolder } = await import("../manifest/mod.ts");
-  const { isBundledPath } = await import("../store/mod.ts");
   const real = await Deno.realPath(skillDir);
   const skill = await loadSkillFolder(real, {
-    isBundled: isBundledPath(real),
+    isBundled: options.isBundled,
     caroVersion: options.caroVersion,
   });
   const id = skill.manifest.id;

@@ -3,7 +3,8 @@
  * model's system prompt for a request, within a token budget.
  *
  * - {@link ContextInjector}: `augmentContext(prompt, maxTokens)` → {@link ContextAugmentation}.
- * - {@link openContextInjector}: the injector of a caro home, honouring `--skills`, cached.
+ * - {@link createContextInjector}: the injector over a home's indexed skills, its match
+ *   index cached (`src/ops/` opens it for a caro home, honouring `--skills`).
  * - {@link TopicIndex}: topic matching (exact, fuzzy, synonyms) over index entries.
  * - {@link loadKnowledge}: a skill's knowledge split into counted chunks, cached.
  * - {@link runKnowledgeTests} / {@link parseKnowledgeTests}: `tests/knowledge_test.md`.
@@ -11,12 +12,14 @@
  *
  * @example
  * ```ts
- * import { openContextInjector } from "./mod.ts";
- * const home = await Deno.makeTempDir();
- * const injector = await openContextInjector(home);
+ * import { createContextInjector } from "./mod.ts";
+ * const injector = await createContextInjector([{
+ *   id: "tool.jq", version: "1.0.0", integrity: null, priority: 50, topics: ["json"],
+ *   keywords: [], synonyms: {}, description: "JSON on the command line", format: "skill.toml",
+ *   maxContextTokens: 1000, path: "/nonexistent", contextFile: null, knowledgeFiles: [],
+ * }]);
  * const out = await injector.augmentContext("tell me a joke", 2000);
- * if (out.skills.map((s) => s.id).join() !== "core.shell") throw new Error(out.reasons.join("\n"));
- * await Deno.remove(home, { recursive: true });
+ * if (out.skills.length !== 0) throw new Error(out.reasons.join("\n"));
  * ```
  *
  * @module
@@ -31,7 +34,7 @@ export {
   type InjectableSkill,
   type InjectedFile,
 } from "./injector.ts";
-export { openContextInjector, type OpenInjectorOptions } from "./open.ts";
+export { createContextInjector, type IndexedSkill } from "./open.ts";
 export {
   type FuzzyOptions,
   type MatchableSkill,

@@ -1,68 +1,45 @@
-import {
-  type CaroHome,
-  parseSkillsFilter,
-  type SkillIndexEntry,
-  SkillStore,
-} from "../store/mod.ts";
-import { ContextInjector, type ContextInjectorOptions } from "./injector.ts";
+import { ContextInjector, type ContextInjectorOptions, type InjectableSkill } from "./injector.ts";
 import { TopicIndex, type TopicIndexData } from "./topic_index.ts";
 import { removeStale } from "./knowledge.ts";
 
-/** Options of {@link openContextInjector}. */
-export interface OpenInjectorOptions extends Omit<ContextInjectorOptions, "cacheDir"> {
-  /** The global `--skills` value (`all`, `none`, `a,b`, `!a`). */
-  skills?: string;
-  /** The running caro version (for the store). */
-  caroVersion?: string;
-  /** Told once when the home is created (stderr in the CLI). */
-  announce?: (message: string) => void;
-  /** Keep chunk and match caches under `$CARO_HOME/cache/context` (default true). */
-  useCache?: boolean;
+/** A skill as the installed index records it: what matching and the caches key on. */
+export interface IndexedSkill extends InjectableSkill {
+  version: string;
+  /** The canonical tree hash; null for bundled skills. */
+  integrity: string | null;
 }
 
 /** Bumped when the match index format changes. */
 const MATCH_FORMAT = "caro-context-match/1";
 
 /**
- * A {@link ContextInjector} over the enabled skills of a caro home (bundled and
- * installed, honouring `--skills`), with its caches under
- * `$CARO_HOME/cache/context/`: the match index keyed by the entries it was
- * built from, and the chunks of each skill keyed by its tree hash. Nothing but
- * `skills.json` is read until a skill matches.
+ * The injector over the given skills (the enabled knowledge skills of a home
+ * that the `--skills` filter lets through), with its match index read from
+ * `cacheDir` when the skills are unchanged, else built and cached there.
  *
  * @example
  * ```ts
- * import { openContextInjector } from "./open.ts";
- * const home = await Deno.makeTempDir();
- * const injector = await openContextInjector(home, { skills: "core.shell,core.posix" });
- * const out = await injector.augmentContext("find files over 100MB changed this week", 1500);
- * if (!out.files.some((f) => f.skill === "core.posix")) throw new Error(JSON.stringify(out.files));
- * await Deno.remove(home, { recursive: true });
+ * import { createContextInjector } from "./open.ts";
+ * const injector = await createContextInjector([]);
+ * const out = await injector.augmentContext("tell me a joke", 2000);
+ * if (out.skills.length !== 0) throw new Error();
  * ```
  */
-export async function openContextInjector(
-  home: string | CaroHome,
-  options: OpenInjectorOptions = {},
+export async function createContextInjector(
+  entries: readonly IndexedSkill[],
+  options: ContextInjectorOptions = {},
 ): Promise<ContextInjector> {
-  const store = await SkillStore.open(home, {
-    announce: options.announce,
-    warn: options.warn,
-    caroVersion: options.caroVersion,
-  });
-  const use = parseSkillsFilter(options.skills);
-  const entries = (await store.list()).filter((s) =>
-    s.enabled && s.provides.knowledge && use(s.id)
-  );
-  const cacheDir = options.useCache === false ? undefined : `${store.home.cacheDir}/context`;
-  const index = cacheDir ? await cachedIndex(entries, cacheDir, options) : undefined;
-  return new ContextInjector(entries, { ...options, cacheDir }, index);
+  const index = options.cacheDir
+    ? await cachedIndex(entries, options.cacheDir, options)
+    : undefined;
+  return new ContextInjector([...entries], options, index);
 }
 
 /** The match index from the cache when its entries are unchanged, else built and cached. */
 async function cachedIndex(
-  entries: SkillIndexEntry[],
+  entries: readonly IndexedSkill[],
   cacheDir: string,
-  options: OpenInjectorOptions,
+  options: ContextInjectorOptions,
 ): Promise<TopicIndex> {
   const key = await fingerprint(entries, options);
   const file = `${cacheDir}/match-${key}.json`;
@@ -72,7 +49,7 @@ async function cachedIndex(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound || error instanceof SyntaxError)) throw error;
   }
-  const index = TopicIndex.build(entries, options);
+  const index = TopicIndex.build([...entries], options);
   const temp = `${file}.${crypto.randomUUID()}.tmp`;
   try {
     await Deno.mkdir(cacheDir, { recursive: true });
@@ -90,8 +67,8 @@ async function cachedIndex(
 
 /** What the match index depends on: each entry's id, version, tree hash and match fields. */
 async function fingerprint(
-  entries: SkillIndexEntry[],
-  options: OpenInjectorOptions,
+  entries: readonly IndexedSkill[],
+  options: ContextInjectorOptions,
 ): Promise<string> {
   const parts = [MATCH_FORMAT, JSON.stringify(options.fuzzy ?? {}), String(options.minScore ?? "")];
   for (const e of entries) {

@@ -1,7 +1,7 @@
 import { parse, stringify } from "smol-toml";
 import { z } from "zod";
 import { SkillError } from "../errors/mod.ts";
-import { type Capabilities, CapabilitiesSchema } from "../capability/schema.ts";
+import { type Capabilities, CapabilitiesSchema } from "../capability/mod.ts";
 
 /** A TOML datetime (smol-toml gives a `Date`) or RFC 3339 text, as RFC 3339 text. */
 const Rfc3339 = z.union([z.date(), z.string()]).transform((value) =>
@@ -69,7 +69,7 @@ export type RetainedConfig = z.infer<typeof RetainedConfigRawSchema>;
  * @example
  * ```ts
  * import { Lockfile } from "./lockfile.ts";
- * import { noCapabilities } from "../capability/schema.ts";
+ * import { noCapabilities } from "../capability/mod.ts";
  * const lock = Lockfile.empty();
  * lock.set({
  *   id: "tool.jq", version: "1.0.0", source: "file:///tmp/jq", enabled: true, features: [],

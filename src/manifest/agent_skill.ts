@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Diagnostic } from "../errors/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
-import { noCapabilities } from "../capability/schema.ts";
+import { noCapabilities } from "../capability/mod.ts";
 import { AgentSkillFrontMatterSchema } from "./schema.ts";
 import { API_VERSION, type SkillManifest } from "./model.ts";
 import type { ManifestParse } from "./parse.ts";

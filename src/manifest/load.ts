@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import { type Diagnostic, SkillError } from "../errors/mod.ts";
+import { copyFiles, isFile, walkTree } from "../tree/mod.ts";
 import type { RecipeSummary, SkillManifest } from "./model.ts";
 import { type ManifestParse, parseManifest } from "./parse.ts";
 import { parseAgentSkill } from "./agent_skill.ts";
@@ -42,7 +43,19 @@ export interface LoadOptions {
    * passes `<name>`.
    */
   folderName?: string;
+  /**
+   * Checks the skill's recipe files (paths relative to `dir`) and returns their
+   * findings and what matching needs of each valid one. Without it recipes are
+   * not read and `LoadedSkill.recipes` stays empty.
+   */
+  checkRecipes?: RecipeChecker;
 }
+
+/** Checks recipe files of a skill folder; see {@link LoadOptions.checkRecipes}. */
+export type RecipeChecker = (
+  dir: string,
+  files: readonly string[],
+) => Promise<{ diagnostics: Diagnostic[]; recipes: RecipeSummary[] }>;
 
 /** The outcome of {@link validateSkillFolder}. */
 export interface ValidationReport {
@@ -101,25 +114,18 @@ export async function validateSkillFolder(
       source: format === "toml" ? source : undefined,
     });
     diagnostics.push(...fsFindings);
-    // SPEC §2 "recipes valid": each recipe file is checked with its own line:col
-    // (files of a skill that does not provide recipes are never read). The
-    // recipe module is loaded only then: knowledge-only commands skip its
-    // start-up cost (~100 ms).
+    // SPEC §2 "recipes valid": each recipe file is checked with its own line:col by
+    // the checker the caller passes (src/ops gives the recipe parser; this folder
+    // does not import the recipe concept). Files of a skill that does not provide
+    // recipes are never read.
     const recipeFiles = parsed.manifest.provides.recipes
       ? classifyFiles(parsed.manifest, walk.files).recipeFiles
       : [];
     const recipes: RecipeSummary[] = [];
-    if (recipeFiles.length > 0) {
-      const { parseRecipe } = await import("../recipe/mod.ts");
-      for (const file of recipeFiles) {
-        const text = await Deno.readTextFile(`${dir}/${file}`);
-        const result = parseRecipe(text, { file });
-        diagnostics.push(...result.diagnostics);
-        if (result.recipe) {
-          const { id, name, description, triggers } = result.recipe;
-          recipes.push({ id, name, description, triggers: structuredClone(triggers) });
-        }
-      }
+    if (recipeFiles.length > 0 && options.checkRecipes) {
+      const checked = await options.checkRecipes(dir, recipeFiles);
+      diagnostics.push(...checked.diagnostics);
+      recipes.push(...checked.recipes);
     }
     skill = {
       dir,
@@ -328,67 +334,77 @@ export async function listSkillFiles(
   const root = await Deno.realPath(dir);
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const absolute = relative === "" ? root : `${root}/${relative}`;
-    for await (const entry of Deno.readDir(absolute)) {
-      const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (path === ".git") continue;
-      if (entry.isSymlink) {
-        const target = await Deno.realPath(`${root}/${path}`).catch(() => null);
-        if (target === null || !(target === root || target.startsWith(`${root}/`))) {
-          diagnostics.push({
-            severity: "error",
-            rule: "path-escape",
-            file: path,
-            message: `symlink ${path} points outside the skill folder${
-              target ? ` (${target})` : ""
-            }`,
-            hint: "replace the link with the file itself",
-          });
-          continue;
-        }
-        const info = await Deno.stat(target);
-        if (info.isFile) files.push(path);
-        // A link to a folder inside is walked through its real location already.
-      } else if (entry.isDirectory) {
-        await walk(path);
-      } else if (entry.isFile) {
-        files.push(path);
-      } else {
+  for (const { path, kind } of await walkTree(root)) {
+    if (kind === "file") {
+      files.push(path);
+    } else if (kind === "symlink") {
+      const target = await Deno.realPath(`${root}/${path}`).catch(() => null);
+      if (target === null || !(target === root || target.startsWith(`${root}/`))) {
         diagnostics.push({
           severity: "error",
-          rule: "special-file",
+          rule: "path-escape",
           file: path,
-          message: `${path} is not a regular file (device, fifo or socket)`,
-          hint: "remove it from the skill folder",
+          message: `symlink ${path} points outside the skill folder${target ? ` (${target})` : ""}`,
+          hint: "replace the link with the file itself",
         });
+        continue;
       }
+      // A link to a folder inside is walked through its real location already.
+      if ((await Deno.stat(target)).isFile) files.push(path);
+    } else {
+      diagnostics.push({
+        severity: "error",
+        rule: "special-file",
+        file: path,
+        message: `${path} is not a regular file (device, fifo or socket)`,
+        hint: "remove it from the skill folder",
+      });
     }
-  };
-  await walk("");
-  files.sort(compareBytes);
+  }
   return { files, diagnostics };
 }
 
 /**
- * Compares two strings by their UTF-8 bytes: the order of SPEC §4's tree hash.
+ * Copies a skill folder's files into `to` (created here; it must not exist):
+ * links that stay inside become plain files, `.git/` is left out, and a link
+ * leaving the folder or a special file refuses the whole copy.
  *
+ * @throws {SkillError} `validation` naming each file a skill may not hold
  * @example
  * ```ts
- * import { compareBytes } from "./load.ts";
- * if (["b", "B", "a"].sort(compareBytes).join("") !== "Bab") throw new Error();
+ * import { copySkillFolder } from "./load.ts";
+ * const from = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${from}/SKILL.md`, "x");
+ * await Deno.symlink("SKILL.md", `${from}/alias.md`);
+ * const to = `${await Deno.makeTempDir()}/copy`;
+ * await copySkillFolder(from, to);
+ * if ((await Deno.lstat(`${to}/alias.md`)).isSymlink) throw new Error("links become files");
  * ```
  */
-export function compareBytes(a: string, b: string): number {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  const length = Math.min(x.length, y.length);
-  for (let i = 0; i < length; i++) {
-    if (x[i] !== y[i]) return x[i] - y[i];
+export async function copySkillFolder(from: string, to: string): Promise<void> {
+  const { files, diagnostics } = await listSkillFiles(from);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    throw new SkillError(
+      "validation",
+      `Cannot install ${from}: it has files a skill may not hold`,
+      {
+        why: errors.map((d) => `${d.file}: ${d.message}`).join("\n"),
+        hints: [{ to: "see every finding", run: `caro skill validate ${from}` }],
+      },
+    );
   }
-  return x.length - y.length;
+  // Created alone first: an existing folder there (staging inside the source itself) would
+  // have its files copied onto themselves.
+  await Deno.mkdir(to).catch((error) => {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    throw new SkillError("internal", `Cannot copy ${from} to ${to}: the folder exists`, {
+      why: "a skill is copied into an empty staging folder",
+      cause: error,
+    });
+  });
+  await copyFiles(from, to, files);
 }
-const encoder = new TextEncoder();
 
 function classifyFiles(manifest: SkillManifest, files: readonly string[]) {
   const isMarkdown = (f: string) => /\.(md|markdown)$/i.test(f);
@@ -442,15 +458,6 @@ async function detectFormat(dir: string, shown: string): Promise<"toml" | "agent
     why: "a skill folder holds a skill.toml manifest or an AgentSkills SKILL.md",
     hints: [{ to: "create one", run: `caro skill init custom.my-skill --dir ${shown}` }],
   });
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 function basename(path: string): string {

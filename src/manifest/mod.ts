@@ -18,12 +18,13 @@
 export { type ManifestParse, parseManifest, type ParseManifestOptions } from "./parse.ts";
 export { type FrontMatterSplit, parseAgentSkill, splitFrontMatter } from "./agent_skill.ts";
 export {
-  compareBytes,
   CONTEXT_FILE,
+  copySkillFolder,
   listSkillFiles,
   type LoadedSkill,
   type LoadOptions,
   loadSkillFolder,
+  type RecipeChecker,
   validateManifest,
   type ValidateManifestOptions,
   validateSkillFolder,

@@ -1,4 +1,4 @@
-import type { Capabilities } from "../capability/schema.ts";
+import type { Capabilities } from "../capability/mod.ts";
 
 /** Current skill API version (SPEC §2): same major loads, other minor warns. */
 export const API_VERSION = "1.0";

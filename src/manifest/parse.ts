@@ -3,7 +3,7 @@ import * as semver from "semver";
 import type { z } from "zod";
 import type { Diagnostic } from "../errors/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
-import { type Capabilities, CapabilitiesSchema, noCapabilities } from "../capability/schema.ts";
+import { type Capabilities, CapabilitiesSchema, noCapabilities } from "../capability/mod.ts";
 import { type SkillToml, SkillTomlSchema } from "./schema.ts";
 import { API_VERSION, NAMESPACES, type SkillManifest } from "./model.ts";
 import { parseVersionRange } from "./version_range.ts";

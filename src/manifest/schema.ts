@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TerminalExecSchema } from "../capability/schema.ts";
+import { TerminalExecSchema } from "../capability/mod.ts";
 
 // The raw skill.toml format of SPEC §2, table by table. Strict objects so that
 // unknown keys surface (as warnings, with the nearest known key as a hint).

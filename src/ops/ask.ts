@@ -1,7 +1,21 @@
+/**
+ * `caro ask`: one turn of the agent loop (the request with the matched skills'
+ * knowledge to an OpenAI-compatible endpoint, the answer read as a proposed
+ * command), and running that command on the user's terminal once they
+ * confirmed it.
+ *
+ * @module
+ */
 import type { ContextAugmentation, ContextInjector } from "../context/mod.ts";
-import { type ChatMessage, streamChat, type StreamChatOptions } from "./chat_client.ts";
-import type { LlmConfig } from "./llm_config.ts";
-import { parseProposal, type Proposal } from "./proposal.ts";
+import {
+  type ChatMessage,
+  type LlmConfig,
+  parseProposal,
+  type Proposal,
+  streamChat,
+  type StreamChatOptions,
+} from "../agent/mod.ts";
+import { type Runner, SystemRunner } from "../process/mod.ts";
 
 /** Options of {@link askForCommand}. */
 export interface AskForCommandOptions extends StreamChatOptions {
@@ -57,4 +71,25 @@ export async function askForCommand(
   ];
   const answer = await streamChat(llm, messages, options);
   return { ...parseProposal(answer), answer, context, messages };
+}
+
+/**
+ * Runs the command the user confirmed, on their terminal (stdin, stdout and
+ * stderr are theirs). It is the user's own command, not a skill's: it is not
+ * judged by any skill's grants.
+ *
+ * @returns the exit code
+ * @example
+ * ```ts
+ * import { runConfirmedCommand } from "./ask.ts";
+ * if ((await Deno.permissions.query({ name: "run" })).state === "granted") {
+ *   if (await runConfirmedCommand("exit 3") !== 3) throw new Error();
+ * }
+ * ```
+ */
+export async function runConfirmedCommand(
+  command: string,
+  runner: Runner = new SystemRunner(),
+): Promise<number> {
+  return (await runner.run(command, { interactive: true })).code;
 }

@@ -1,11 +1,24 @@
+/**
+ * The recipes of a home's enabled skills: listed, found by reference, and
+ * suggested for a request (`caro recipe list|show`, and the hints of `caro
+ * context` and `caro ask`).
+ *
+ * @module
+ */
 import type { Diagnostic } from "../errors/mod.ts";
 import { SkillError } from "../errors/mod.ts";
 import type { SkillIndexEntry, SkillStore } from "../store/mod.ts";
 import { didYouMean } from "../suggest/mod.ts";
-import { parseRecipe } from "./parse.ts";
-import type { Recipe, StepConfirmation } from "./schema.ts";
-import { readRecipeSkillInfo } from "./_skill_toml.ts";
-import { matchRecipes, type RecipeSuggestion, suggestFromIndex, workingFiles } from "./triggers.ts";
+import { loadSkillFolder } from "../manifest/mod.ts";
+import {
+  matchRecipes,
+  parseRecipe,
+  type Recipe,
+  type RecipeSuggestion,
+  type StepConfirmation,
+  suggestFromIndex,
+  workingFiles,
+} from "../recipe/mod.ts";
 
 /** One recipe of an enabled skill. */
 export interface RecipeEntry {
@@ -35,10 +48,9 @@ export interface ListRecipesOptions {
  *
  * @example
  * ```ts
- * import { SkillStore } from "../store/mod.ts";
- * import { listRecipes } from "./catalog.ts";
+ * import { listRecipes, openStore } from "./mod.ts";
  * const root = await Deno.makeTempDir();
- * const store = await SkillStore.open(`${root}/home`);
+ * const store = await openStore(`${root}/home`);
  * const { recipes } = await listRecipes(store, { skill: "core.posix" });
  * if (!recipes.some((r) => r.ref === "core.posix/backup-dir")) throw new Error();
  * await Deno.remove(root, { recursive: true });
@@ -62,7 +74,8 @@ export async function listRecipes(
     if (!skill.enabled || skill.recipeFiles.length === 0) continue;
     if (options.skill !== undefined && skill.id !== options.skill) continue;
     if (options.filter && !options.filter(skill.id)) continue;
-    const info = await readRecipeSkillInfo(skill.path);
+    // The skill's manifest (not its recipes) says how steps are confirmed by default.
+    const { manifest } = await loadSkillFolder(skill.path, { isBundled: skill.bundled });
     for (const file of skill.recipeFiles) {
       const parsed = parseRecipe(await Deno.readTextFile(`${skill.path}/${file}`), { file });
       if (!parsed.recipe) {
@@ -80,7 +93,7 @@ export async function listRecipes(
         skill,
         file,
         recipe: parsed.recipe,
-        defaultConfirmation: info?.defaultConfirmation ?? "prompt",
+        defaultConfirmation: manifest.recipes.defaultConfirmation,
       });
     }
   }
@@ -96,10 +109,9 @@ export async function listRecipes(
  *   when a bare id is ambiguous
  * @example
  * ```ts
- * import { SkillStore } from "../store/mod.ts";
- * import { findRecipe } from "./catalog.ts";
+ * import { findRecipe, openStore } from "./mod.ts";
  * const root = await Deno.makeTempDir();
- * const store = await SkillStore.open(`${root}/home`);
+ * const store = await openStore(`${root}/home`);
  * const entry = await findRecipe(store, "disk-usage");
  * if (entry.ref !== "core.posix/disk-usage" || !entry.skill.bundled) throw new Error();
  * const wrong = await findRecipe(store, "disk-usgae").then(() => "", (e) => e.why);
@@ -160,10 +172,9 @@ export interface SuggestRecipesOptions {
  *
  * @example
  * ```ts
- * import { SkillStore } from "../store/mod.ts";
- * import { suggestRecipes } from "./catalog.ts";
+ * import { openStore, suggestRecipes } from "./mod.ts";
  * const root = await Deno.makeTempDir();
- * const store = await SkillStore.open(`${root}/home`);
+ * const store = await openStore(`${root}/home`);
  * const [hit] = await suggestRecipes(store, "back up my photos folder", { cwd: root });
  * if (hit?.run !== "caro recipe run core.posix/backup-dir") throw new Error(JSON.stringify(hit));
  * await Deno.remove(root, { recursive: true });

@@ -1,14 +1,21 @@
+/**
+ * `caro recipe run`: a recipe run with the home's grants, its audit log and a
+ * run log under `runs/`.
+ *
+ * @module
+ */
 import type { Capabilities } from "../capability/mod.ts";
 import type { Runner } from "../process/mod.ts";
-import { auditLogFor, enforcerFor, type SkillStore } from "../store/mod.ts";
+import type { SkillStore } from "../store/mod.ts";
 import type { Prompter } from "../terminal/mod.ts";
-import type { RecipeEntry } from "./catalog.ts";
 import {
   type CommandRecord,
   type RecipeEvent,
   RecipeExecutor,
   type RecipeResult,
-} from "./executor.ts";
+} from "../recipe/mod.ts";
+import type { RecipeEntry } from "./recipe_catalog.ts";
+import { auditLogFor, enforcerFor } from "./grants.ts";
 
 /** Options of {@link runRecipe}. */
 export interface RunRecipeOptions {
@@ -48,12 +55,11 @@ export interface RecipeRun {
  * @throws {SkillError} as {@link RecipeExecutor.execute}
  * @example
  * ```ts
- * import { SkillStore } from "../store/mod.ts";
  * import { MockRunner } from "../process/mod.ts";
  * import { NonInteractivePrompter } from "../terminal/mod.ts";
- * import { findRecipe, runRecipe } from "./mod.ts";
+ * import { findRecipe, openStore, runRecipe } from "./mod.ts";
  * const root = await Deno.makeTempDir();
- * const store = await SkillStore.open(`${root}/home`);
+ * const store = await openStore(`${root}/home`);
  * const entry = await findRecipe(store, "core.posix/disk-usage");
  * const { result, logFile } = await runRecipe({
  *   store, entry, values: { path: "/var", top: "5" },

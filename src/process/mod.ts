@@ -3,7 +3,8 @@
  * vector and returns its exit code and output. {@link SystemRunner} runs real
  * processes in their own process group (killed whole on timeout or abort);
  * {@link MockRunner} answers from canned globs and runs nothing, for recipe
- * tests only (SPEC §3).
+ * tests only (SPEC §3). {@link withFileLock} is the advisory lock every caro
+ * process takes turns with (the state lock, the git cache).
  *
  * @example
  * ```ts
@@ -23,3 +24,4 @@ export {
 } from "./runner.ts";
 export { type MockCall, type MockCommand, MockRunner } from "./mock_runner.ts";
 export { isProcessAlive } from "./alive.ts";
+export { type FileLockOptions, withFileLock } from "./file_lock.ts";

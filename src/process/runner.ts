@@ -12,6 +12,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with each chunk of output as it arrives (for a progress tail). */
   onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
+  /**
+   * Run it on the user's terminal: stdin, stdout and stderr are inherited and
+   * nothing is captured, and it stays in caro's session so that the terminal's
+   * Ctrl-C reaches it. For the user's own command only (`caro ask`), never a
+   * skill's.
+   */
+  interactive?: boolean;
 }
 
 /** What a finished (or killed) process left. */
@@ -70,7 +77,7 @@ export class SystemRunner implements Runner {
   async run(command: string | readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const argv = typeof command === "string" ? ["sh", "-c", command] : [...command];
     if (argv.length === 0) throw new SkillError("internal", "Cannot run an empty command");
-    const setsid = await findSetsid();
+    const setsid = options.interactive ? null : await findSetsid();
     // setsid execs the command in a new session whose process group id is
     // the child's pid, so Deno.kill(-pid) reaches every process it started.
     const [program, ...args] = setsid ? [setsid, ...argv] : argv;
@@ -80,9 +87,9 @@ export class SystemRunner implements Runner {
         args,
         cwd: options.cwd,
         env: options.env,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
+        stdin: options.interactive ? "inherit" : "null",
+        stdout: options.interactive ? "inherit" : "piped",
+        stderr: options.interactive ? "inherit" : "piped",
       }).spawn();
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
@@ -123,8 +130,8 @@ export class SystemRunner implements Runner {
     else options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const [stdout, stderr, status] = await Promise.all([
-        collect(child.stdout, "stdout", options.onOutput),
-        collect(child.stderr, "stderr", options.onOutput),
+        options.interactive ? "" : collect(child.stdout, "stdout", options.onOutput),
+        options.interactive ? "" : collect(child.stderr, "stderr", options.onOutput),
         child.status,
       ]);
       const code = status.signal ? 128 + signalNumber(status.signal) : status.code;

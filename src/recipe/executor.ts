@@ -1,8 +1,9 @@
 import { SkillError } from "../errors/mod.ts";
 import type { Runner, RunResult } from "../process/mod.ts";
 import { type Prompter, visibleCommand } from "../terminal/mod.ts";
-import { renderCommand, renderText, shellQuote } from "./render.ts";
 import type { Recipe, Step, StepConfirmation, Verification } from "./schema.ts";
+import { applicableRollback, type RenderedRecipe, renderRecipe } from "./plan.ts";
+import { expectProblem } from "./_expect.ts";
 
 /** What judges each command before it runs: `CapabilityEnforcer.checkCommand` (audited). */
 export interface CommandGate {
@@ -86,32 +87,6 @@ export type RecipeEvent =
   | { type: "rollback_end"; record: CommandRecord }
   | { type: "declined"; id: string; command: string }
   | { type: "interrupted"; id: string };
-
-/** A recipe with every command rendered (parameters shell-quoted). */
-export interface RenderedRecipe {
-  preconditions: Array<
-    {
-      check: string;
-      target: string;
-      command: string;
-      message: string;
-      fallback?: string;
-      custom: boolean;
-    }
-  >;
-  steps: Array<
-    { step: Step; command: string; confirmation: StepConfirmation; expect: Step["expect"] }
-  >;
-  verification: Array<
-    {
-      verification: Verification;
-      command: string;
-      message?: string;
-      expect: Verification["expect"];
-    }
-  >;
-  rollback: Array<{ command: string; description?: string; step?: string }>;
-}
 
 /** Options of {@link RecipeExecutor}. */
 export interface ExecutorOptions {
@@ -515,167 +490,7 @@ export class RecipeExecutor {
   }
 }
 
-/**
- * Every command of a recipe rendered with `values` (parameters shell-quoted),
- * with the gate of each step; nothing runs. What `--dry-run` prints.
- *
- * @param defaultConfirmation the skill's `[recipes].default_confirmation` (default `prompt`)
- * @throws {SkillError} `validation` for a NUL byte in a value
- * @example
- * ```ts
- * import { RecipeSchema, renderRecipe } from "./mod.ts";
- * const recipe = RecipeSchema.parse({
- *   id: "r", name: "R", version: "1.0.0", parameters: [{ name: "dir" }],
- *   steps: [{ id: "rm", name: "Remove", command: "rm -r -- {{dir}}" }],
- * });
- * const plan = renderRecipe(recipe, { dir: "a b; c" });
- * if (plan.steps[0].command !== "rm -r -- 'a b; c'" || plan.steps[0].confirmation !== "prompt") {
- *   throw new Error(JSON.stringify(plan.steps[0]));
- * }
- * ```
- */
-export function renderRecipe(
-  recipe: Recipe,
-  values: Readonly<Record<string, string>>,
-  defaultConfirmation?: StepConfirmation,
-): RenderedRecipe {
-  const fallbackLevel = defaultConfirmation ?? "prompt";
-  return {
-    preconditions: recipe.preconditions.flatMap((pre): RenderedRecipe["preconditions"] => {
-      const message = renderText(pre.message, values);
-      const fallback = pre.fallback === undefined ? undefined : renderText(pre.fallback, values);
-      if (pre.check === "custom") {
-        const command = pre.script !== undefined
-          ? renderCommand(pre.script, values)
-          : pre.args.map((a) => shellQuote(renderText(a, values))).join(" ");
-        return [{ check: "custom", target: command, command, message, fallback, custom: true }];
-      }
-      return pre.args.map((arg) => {
-        const target = renderText(arg, values);
-        const quoted = shellQuote(target);
-        const command = pre.check === "command_exists"
-          ? `command -v ${quoted}`
-          : pre.check === "env_set"
-          ? `printenv ${quoted}`
-          : `test -e ${quoted}`;
-        return { check: pre.check, target, command, message, fallback, custom: false };
-      });
-    }),
-    steps: recipe.steps.map((step) => ({
-      step,
-      command: renderCommand(step.command, values),
-      confirmation: step.confirmation ?? fallbackLevel,
-      expect: renderExpect(step.expect, values),
-    })),
-    verification: recipe.verification.map((verification) => ({
-      verification,
-      command: renderCommand(verification.check, values),
-      message: verification.message === undefined
-        ? undefined
-        : renderText(verification.message, values),
-      expect: renderExpect(verification.expect, values),
-    })),
-    rollback: recipe.rollback.map((r) => ({
-      command: renderCommand(r.command, values),
-      description: r.description,
-      step: r.step,
-    })),
-  };
-}
-
-/** `output_contains` may name parameters; it is compared as plain text. */
-function renderExpect<T extends { output_contains?: string }>(
-  expect: T,
-  values: Readonly<Record<string, string>>,
-): T {
-  return expect.output_contains === undefined
-    ? expect
-    : { ...expect, output_contains: renderText(expect.output_contains, values) };
-}
-
-function applicableRollback(
-  plan: RenderedRecipe,
-  started: Map<string, boolean>,
-): RenderedRecipe["rollback"] {
-  if (started.size === 0) return [];
-  // A rollback tied to a step undoes only a completed step (the step may have failed
-  // because its target already existed); one tied to none cleans up after any start.
-  return plan.rollback.filter((r) => r.step === undefined || started.get(r.step) === true)
-    .reverse();
-}
-
-/** Why a run does not meet `expect`, or null. */
-async function expectProblem(
-  run: RunResult,
-  expect: Verification["expect"] | Step["expect"],
-): Promise<string | null> {
-  if (run.code !== expect.exit_code) {
-    const said = lastLine(run.stderr) || lastLine(run.stdout);
-    return `exit code ${run.code}, expected ${expect.exit_code}${said ? `: ${said}` : ""}`;
-  }
-  if (
-    expect.output_contains !== undefined &&
-    !`${run.stdout}\n${run.stderr}`.includes(expect.output_contains)
-  ) {
-    return `the output does not contain "${expect.output_contains}"`;
-  }
-  if ("json_path" in expect && expect.json_path !== undefined) {
-    let json: unknown;
-    try {
-      json = JSON.parse(run.stdout);
-    } catch (error) {
-      return `the output is not JSON (${error instanceof Error ? error.message : String(error)})`;
-    }
-    // Loaded on first use: most recipes never read JSON.
-    const { JSONPath } = await import("jsonpath-plus");
-    const matches = JSONPath({
-      path: expect.json_path,
-      json: json as object,
-      wrap: true,
-      eval: false,
-    }) as unknown[];
-    if (matches.length === 0) return `${expect.json_path} matches nothing`;
-    if (expect.equals !== undefined && !matches.some((m) => deepEqual(m, expect.equals))) {
-      return `${expect.json_path} is ${JSON.stringify(matches[0])}, expected ${
-        JSON.stringify(expect.equals)
-      }`;
-    }
-    if (expect.contains !== undefined) {
-      const needle = String(expect.contains);
-      const found = matches.some((m) =>
-        Array.isArray(m)
-          ? m.some((x) =>
-            (typeof x === "string" ? x : JSON.stringify(x)) === needle || String(x).includes(needle)
-          )
-          : (typeof m === "string" ? m : JSON.stringify(m)).includes(needle)
-      );
-      if (!found) return `${expect.json_path} does not contain "${needle}"`;
-    }
-  }
-  return null;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") {
-    return typeof a === "number" && typeof b === "string" ? String(a) === b : false;
-  }
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return ka.length === kb.length &&
-    ka.every((k) =>
-      deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
-    );
-}
-
 const TAIL = 4000;
 function tail(text: string): string {
   return text.length > TAIL ? `…${text.slice(-TAIL)}` : text;
-}
-function lastLine(text: string): string {
-  return clip(text.trim().split("\n").at(-1) ?? "", 200);
-}
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -8,11 +8,13 @@
  * - {@link resolveParameters}: `--param` values, defaults, typed prompts.
  * - {@link RecipeExecutor}: gates, capability checks, timeouts, expect,
  *   verification, rollback → {@link RecipeResult}.
- * - {@link listRecipes} / {@link findRecipe} / {@link runRecipe}: the
- *   operations behind `caro recipe list|show|run` (run logs in `runs/`).
  * - {@link runRecipeTests}: `tests/recipe_test.yaml` with mocked commands.
- * - {@link matchRecipes} / {@link suggestRecipes}: triggers → `caro recipe run ID`
+ * - {@link matchRecipes} / {@link suggestFromIndex}: triggers → `caro recipe run ID`
  *   suggestions for `caro context` and `caro ask`.
+ *
+ * Finding installed recipes and running them with a home's grants, audit log
+ * and run logs are operations: `src/ops/` (`listRecipes`, `findRecipe`,
+ * `runRecipe`, `suggestRecipes`).
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ export {
   renderCommand,
   renderText,
   shellQuote,
+  shellWord,
   templateReferences,
   unsafeReferenceContext,
 } from "./render.ts";
@@ -46,18 +49,8 @@ export {
   RecipeExecutor,
   type RecipeResult,
   type RecipeStatus,
-  type RenderedRecipe,
-  renderRecipe,
 } from "./executor.ts";
-export {
-  findRecipe,
-  listRecipes,
-  type ListRecipesOptions,
-  type RecipeEntry,
-  suggestRecipes,
-  type SuggestRecipesOptions,
-} from "./catalog.ts";
-export { type RecipeRun, runRecipe, type RunRecipeOptions } from "./run.ts";
+export { type RenderedRecipe, renderRecipe } from "./plan.ts";
 export {
   RECIPE_TEST_FILE,
   type RecipeTestCase,
@@ -66,10 +59,14 @@ export {
   runRecipeTests,
 } from "./recipe_tests.ts";
 export {
+  type IndexedRecipes,
   matchRecipes,
   type MatchRecipesOptions,
   type RecipeCandidate,
   type RecipeSuggestion,
+  type RecipeTriggers,
+  suggestFromIndex,
+  workingFiles,
 } from "./triggers.ts";
 export {
   type Parameter,

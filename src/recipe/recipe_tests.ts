@@ -7,7 +7,7 @@ import { RecipeExecutor, type RecipeResult } from "./executor.ts";
 import { resolveParameters } from "./params.ts";
 import { parseRecipe } from "./parse.ts";
 import { type Recipe, RecipeTestFileSchema } from "./schema.ts";
-import { findRecipeFiles, readRecipeSkillInfo } from "./_skill_toml.ts";
+import { loadSkillFolder } from "../manifest/mod.ts";
 
 /** The file of a skill's recipe tests (SPEC §3). */
 export const RECIPE_TEST_FILE = "tests/recipe_test.yaml";
@@ -39,6 +39,8 @@ export interface RecipeTestReport {
 export interface RecipeTestOptions {
   /** Run only the cases whose name (or recipe id) contains this text. */
   filter?: string;
+  /** The folder is one of caro's bundled skills (may use the `core` namespace). */
+  isBundled?: boolean;
 }
 
 /** Probe commands of the built-in preconditions: they pass unless a mock says otherwise. */
@@ -65,7 +67,11 @@ const PROBE_MOCKS = [
  * const dir = await Deno.makeTempDir();
  * await Deno.mkdir(`${dir}/recipes`);
  * await Deno.mkdir(`${dir}/tests`);
- * await Deno.writeTextFile(`${dir}/skill.toml`, '[skill]\nid = "custom.demo"\n[capabilities]\nterminal_exec = { allowed = true, commands = ["ls"] }\n');
+ * await Deno.writeTextFile(`${dir}/skill.toml`, [
+ *   "[skill]", 'id = "custom.demo"', 'name = "Demo"', 'version = "1.0.0"', 'description = "d"',
+ *   'api_version = "1.0"', "[provides]", "recipes = true",
+ *   "[capabilities]", 'terminal_exec = { allowed = true, commands = ["ls"] }',
+ * ].join("\n"));
  * await Deno.writeTextFile(`${dir}/recipes/ls.yaml`, "id: ls\nname: List\nversion: 1.0.0\nsteps:\n  - { id: ls, name: List, command: 'ls -la -- {{path}}' }\nparameters:\n  - { name: path, default: . }\n");
  * await Deno.writeTextFile(`${dir}/tests/recipe_test.yaml`, "test_cases:\n  - { name: lists, recipe: ls, mock_commands: [{ command: 'ls *' }], expected_result: success }\n  - { name: unmocked, recipe: ls, expected_result: success }\n");
  * const report = await runRecipeTests(dir);
@@ -78,15 +84,23 @@ export async function runRecipeTests(
   skillDir: string,
   options: RecipeTestOptions = {},
 ): Promise<RecipeTestReport> {
-  const info = await readRecipeSkillInfo(skillDir);
+  // The skill's own manifest says which files are recipes and what it requests;
+  // an AgentSkills SKILL.md has no recipes.
+  const skill = await loadSkillFolder(skillDir, { isBundled: options.isBundled });
+  const info = {
+    id: skill.manifest.id,
+    requested: skill.manifest.capabilities,
+    recipeFiles: skill.recipeFiles,
+    defaultConfirmation: skill.manifest.recipes.defaultConfirmation,
+  };
   const report: RecipeTestReport = {
-    skillId: info?.id ?? skillDir,
+    skillId: info.id,
     hasTests: false,
     passed: 0,
     failed: 0,
     cases: [],
   };
-  if (!info) return report;
+  if (skill.manifest.format !== "skill.toml") return report;
   let text: string;
   try {
     text = await Deno.readTextFile(`${skillDir}/${RECIPE_TEST_FILE}`);
@@ -107,7 +121,7 @@ export async function runRecipeTests(
 
   const recipes = new Map<string, Recipe>();
   const invalid = new Map<string, string>();
-  for (const file of await findRecipeFiles(skillDir, info.recipeGlobs)) {
+  for (const file of info.recipeFiles) {
     const { recipe, diagnostics } = parseRecipe(await Deno.readTextFile(`${skillDir}/${file}`), {
       file,
     });

@@ -29,6 +29,20 @@ export function shellQuote(value: string): string {
 }
 
 /**
+ * A value as one shell word, quoted with {@link shellQuote} only when it needs
+ * quoting (for command lines shown to a person, such as hints).
+ *
+ * @example
+ * ```ts
+ * import { shellWord } from "./render.ts";
+ * if (shellWord("./photos") !== "./photos" || shellWord("a b") !== "'a b'") throw new Error();
+ * ```
+ */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : shellQuote(value);
+}
+
+/**
  * Renders a command template: every `{{name}}` becomes the value shell-quoted
  * with {@link shellQuote}, so no value can become shell syntax.
  *

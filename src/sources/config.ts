@@ -14,9 +14,9 @@
  * @module
  */
 
-import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { SkillError } from "../errors/mod.ts";
+import type { CaroConfig } from "../config/mod.ts";
 
 const HostSchema = z.looseObject({ git_token_env: z.string().min(1).optional() });
 const SourcesSchema = z.looseObject({
@@ -34,29 +34,21 @@ export interface SourceConfig {
 }
 
 /**
- * Reads the `[sources]` table from `config.toml` text (other tables are ignored).
+ * Reads the `[sources]` table of an already read `config.toml` (other tables are ignored).
  *
  * @throws {SkillError} `validation` for invalid TOML or a wrong type under `[sources]`
  *
  * @example
  * ```ts
  * import { sourceConfigOf } from "./config.ts";
- * const config = sourceConfigOf('[sources.hosts."github.com"]\ngit_token_env = "GITHUB_TOKEN"\n');
+ * const data = { sources: { hosts: { "github.com": { git_token_env: "GITHUB_TOKEN" } } } };
+ * const config = sourceConfigOf({ file: "config.toml", data });
  * if (config.hostTokenEnv["github.com"] !== "GITHUB_TOKEN") throw new Error();
- * if (sourceConfigOf("").gitTokenEnv !== undefined) throw new Error();
+ * if (sourceConfigOf({ file: "config.toml", data: {} }).gitTokenEnv !== undefined) throw new Error();
  * ```
  */
-export function sourceConfigOf(text: string, file = "config.toml"): SourceConfig {
-  let data: unknown;
-  try {
-    data = parseToml(text);
-  } catch (error) {
-    throw new SkillError("validation", `${file} is not valid TOML`, {
-      why: error instanceof Error ? error.message : String(error),
-      hints: [{ to: "fix it", run: `$EDITOR ${file}` }],
-      cause: error,
-    });
-  }
+export function sourceConfigOf(config: CaroConfig): SourceConfig {
+  const { file, data } = config;
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) {
     throw new SkillError("validation", `${file}: [sources] is not what caro expects`, {
@@ -81,7 +73,7 @@ export function sourceConfigOf(text: string, file = "config.toml"): SourceConfig
  * @example
  * ```ts
  * import { gitTokenFor, sourceConfigOf } from "./config.ts";
- * const config = sourceConfigOf('[sources]\ngit_token_env = "T"\n');
+ * const config = sourceConfigOf({ file: "config.toml", data: { sources: { git_token_env: "T" } } });
  * const env = (name: string) => name === "T" ? "s3cret" : undefined;
  * if (gitTokenFor("https://git.example.com/a.git", config, env) !== "s3cret") throw new Error();
  * ```

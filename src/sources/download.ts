@@ -8,6 +8,7 @@
 
 import { createHash, type Hash } from "node:crypto";
 import { redactCredentials, SkillError } from "../errors/mod.ts";
+import { removeIfExists } from "../tree/mod.ts";
 
 /** Progress of a download, reported as bytes arrive. */
 export interface DownloadProgress {
@@ -158,9 +159,7 @@ export async function downloadToFile(
     await Deno.rename(part, dest);
     return { ...result, path: dest };
   } catch (e) {
-    await Deno.remove(part).catch((err) => {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    });
+    await removeIfExists(part);
     throw e;
   }
 }

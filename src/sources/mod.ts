@@ -1,14 +1,25 @@
 /**
  * Sources of skills (SPEC §5): one {@link SkillSource} interface, one spec parser
  * ({@link parseSourceSpec}) every command shares, and {@link pickSource} choosing the source of
- * a spec. Local folders, git repositories and archive URLs are fetched into a staging folder;
- * OCI and registry specs parse, and fetching them says they are not available yet.
+ * a spec (Cargo's `sources/`, pnpm's fetchers and `pick-fetcher`). Every source fetches into
+ * a staging folder the caller owns; OCI and registry specs parse, and fetching them says they
+ * are not available yet.
  *
- * - {@link parseSourceSpec}, {@link formatGitSource}, {@link ACCEPTED_SOURCE_FORMS}: specs.
- * - {@link pickSource}, {@link SkillSource}, {@link FetchContext}: fetching and updates.
- * - {@link sourceConfigOf}, {@link gitTokenFor}: private repository tokens from `config.toml`.
- * - {@link formatFetchProgress}: the progress line of a download or git fetch.
- * - The fetch layer: {@link gitFetch}, {@link downloadToFile}, {@link extractArchive}.
+ * | file | what it holds |
+ * |---|---|
+ * | `spec.ts` | {@link parseSourceSpec}, {@link formatGitSource}, {@link ACCEPTED_SOURCE_FORMS}, the spec types |
+ * | `source.ts` | {@link SkillSource}, {@link FetchContext}, {@link FetchResult}, {@link pickSource} |
+ * | `folder.ts` | {@link FolderSource}: a local folder, copied into staging |
+ * | `git/source.ts` | {@link GitSource}: a tag, branch or commit of a repository |
+ * | `git/fetch.ts` | {@link gitFetch}: one ref through the clone cache into a folder |
+ * | `git/refs.ts` | {@link gitListTags}, {@link gitResolveRef}: what a remote advertises |
+ * | `git/remote.ts` | transports (isomorphic-git for https, the system git through a `Runner`) |
+ * | `git/_clone_cache.ts`, `git/_write_tree.ts`, `git/_system_git.ts`, `git/_errors.ts` | the cache and its OS lock, writing a tree out, running `git`, errors |
+ * | `archive.ts` | {@link ArchiveSource}: a downloaded, digest-pinned archive |
+ * | `download.ts` | {@link downloadToFile}: streamed, resumed, digest-checked downloads |
+ * | `_unavailable.ts` | OCI and registry specs: refused until those sources exist |
+ * | `config.ts` | {@link sourceConfigOf}, {@link gitTokenFor}: private repository tokens |
+ * | `progress.ts` | {@link formatFetchProgress}: the progress line of a fetch |
  *
  * @example
  * ```ts
@@ -16,9 +27,12 @@
  * const root = await Deno.makeTempDir();
  * await Deno.mkdir(`${root}/notes`);
  * await Deno.writeTextFile(`${root}/notes/SKILL.md`, "---\nname: notes\ndescription: Notes\n---\n");
+ * await Deno.mkdir(`${root}/staging`);
  * const spec = parseSourceSpec(`file://${root}/notes`);
- * const fetched = await pickSource(spec).fetch(spec, { staging: root, cacheDir: `${root}/cache` });
+ * const ctx = { staging: `${root}/staging`, cacheDir: `${root}/cache` };
+ * const fetched = await pickSource(spec).fetch(spec, ctx);
  * if (!fetched.resolved.startsWith("file:///")) throw new Error(fetched.resolved);
+ * if (fetched.dir !== `${root}/staging/notes`) throw new Error(fetched.dir);
  * await Deno.remove(root, { recursive: true });
  * ```
  *
@@ -36,7 +50,6 @@ export {
   type RegistrySpec,
   type SourceFlags,
   type SourceSpec,
-  stripUserinfo,
 } from "./spec.ts";
 export {
   type CheckUpdateOptions,
@@ -47,14 +60,17 @@ export {
   type SkillSource,
   type UpdateCandidate,
 } from "./source.ts";
+export { FolderSource } from "./folder.ts";
+export { GitSource } from "./git/source.ts";
+export { ArchiveSource } from "./archive.ts";
 export { gitTokenFor, type SourceConfig, sourceConfigOf } from "./config.ts";
-export { formatBytes, formatFetchProgress } from "./progress.ts";
+export { formatFetchProgress } from "./progress.ts";
+export { gitFetch, type GitFetchOptions, type GitFetchResult } from "./git/fetch.ts";
+export { gitListTags, type GitRefKind, gitResolveRef, type ResolvedRef } from "./git/refs.ts";
+export type { GitProgress, GitRemoteOptions } from "./git/remote.ts";
 export {
-  type ArchiveFormat,
-  archiveFormatOf,
-  DEFAULT_EXTRACT_LIMITS,
-  extractArchive,
-  type ExtractLimits,
-} from "./archive.ts";
-export { checkTransport, downloadToFile, isLoopbackHost } from "./download.ts";
-export { gitFetch, gitListTags, gitResolveRef, usesSystemGit } from "./git.ts";
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  downloadToFile,
+} from "./download.ts";

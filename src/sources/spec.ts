@@ -7,8 +7,8 @@
  */
 
 import { SkillError } from "../errors/mod.ts";
-import { type ArchiveFormat, archiveFormatOf } from "./archive.ts";
-import { usesSystemGit } from "./git.ts";
+import { type ArchiveFormat, archiveFormatOf } from "../tree/mod.ts";
+import { usesSystemGit } from "./git/remote.ts";
 
 /** A local skill folder. */
 export interface FolderSpec {
@@ -72,7 +72,21 @@ export interface SourceFlags {
   oci?: string;
 }
 
-/** The accepted forms, shown by every usage error of the parser. */
+/**
+ * The accepted forms, shown by every usage error of the parser.
+ *
+ * @example
+ * ```ts
+ * import { ACCEPTED_SOURCE_FORMS, parseSourceSpec } from "./spec.ts";
+ * let why = "";
+ * try {
+ *   parseSourceSpec("ftp://example.com/skill");
+ * } catch (e) {
+ *   why = (e as { why?: string }).why ?? "";
+ * }
+ * if (!why.includes(ACCEPTED_SOURCE_FORMS[0])) throw new Error(why);
+ * ```
+ */
 export const ACCEPTED_SOURCE_FORMS = [
   "./dir, /abs/dir, file:///dir or --path DIR (a local folder)",
   "git+https://host/repo[#ref[:subdir]] or --git URL [--ref REF] [--subdir DIR]",
@@ -312,6 +326,45 @@ export function stripUserinfo(url: string): string {
   parsed.password = "";
   if (!isSsh) parsed.username = "";
   return parsed.toString();
+}
+
+/**
+ * The spec as the kind a source handles; a spec of another kind is a programming error.
+ *
+ * @throws {SkillError} `internal` when `spec` is of another kind
+ *
+ * @example
+ * ```ts
+ * import { parseSourceSpec, specOfKind } from "./spec.ts";
+ * const git = specOfKind(parseSourceSpec("git+https://example.com/s.git#v1"), "git");
+ * if (git.ref !== "v1") throw new Error();
+ * ```
+ */
+export function specOfKind<K extends SourceSpec["kind"]>(
+  spec: SourceSpec,
+  kind: K,
+): Extract<SourceSpec, { kind: K }> {
+  if (spec.kind !== kind) {
+    throw new SkillError("internal", `The ${kind} source was given a ${spec.kind} spec`);
+  }
+  return spec as Extract<SourceSpec, { kind: K }>;
+}
+
+/**
+ * A folder name for a fetched tree from the last part of a path or URL: characters outside
+ * `[A-Za-z0-9._-]` become `-`, leading dots go, and nothing left is `skill`.
+ *
+ * @example
+ * ```ts
+ * import { stagedFolderName } from "./spec.ts";
+ * if (stagedFolderName("https://h.test/org/my skill/") !== "my-skill") throw new Error();
+ * if (stagedFolderName("https://h.test/..") !== "skill") throw new Error();
+ * ```
+ */
+export function stagedFolderName(path: string): string {
+  const last = path.replace(/\/+$/, "").split("/").pop() ?? "";
+  const clean = last.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^\.+/, "");
+  return clean === "" ? "skill" : clean;
 }
 
 function redactUserinfo(text: string): string {

@@ -2,6 +2,7 @@ import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { SkillError } from "../errors/mod.ts";
 import { formatGitSource, parseSourceSpec, type SourceFlags, type SourceSpec } from "./spec.ts";
 import { gitTokenFor, sourceConfigOf } from "./config.ts";
+import { parseConfig } from "../config/mod.ts";
 import { formatFetchProgress } from "./progress.ts";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
@@ -187,7 +188,9 @@ Deno.test("credentials never reach a lock source or an error", () => {
 
 Deno.test("git tokens come from the variable config.toml names, per host first", async (t) => {
   const config = sourceConfigOf(
-    '[sources]\ngit_token_env = "ANY"\n[sources.hosts."github.com"]\ngit_token_env = "GH"\n',
+    await parseConfig(
+      '[sources]\ngit_token_env = "ANY"\n[sources.hosts."github.com"]\ngit_token_env = "GH"\n',
+    ),
   );
   const env = (name: string) => ({ ANY: "any-token", GH: "gh-token", EMPTY: "" })[name];
   const rows: Array<[string, string | undefined]> = [
@@ -198,16 +201,21 @@ Deno.test("git tokens come from the variable config.toml names, per host first",
   for (const [url, want] of rows) {
     await t.step(url, () => equal(gitTokenFor(url, config, env), want));
   }
-  await t.step("no [sources]: no token", () => {
+  await t.step("no [sources]: no token", async () => {
     equal(
-      gitTokenFor("https://github.com/x.git", sourceConfigOf("[llm]\nmodel = 'x'\n"), env),
+      gitTokenFor(
+        "https://github.com/x.git",
+        sourceConfigOf(await parseConfig("[llm]\nmodel = 'x'\n")),
+        env,
+      ),
       undefined,
     );
   });
-  await t.step("a wrong type is a validation error naming the key", () => {
+  await t.step("a wrong type is a validation error naming the key", async () => {
     let error: unknown;
+    const config = await parseConfig("[sources]\ngit_token_env = 3\n");
     try {
-      sourceConfigOf("[sources]\ngit_token_env = 3\n");
+      sourceConfigOf(config);
     } catch (e) {
       error = e;
     }

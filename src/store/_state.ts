@@ -18,6 +18,15 @@
  *
  * @module
  */
+import { isProcessAlive, withFileLock } from "../process/mod.ts";
+import {
+  exists,
+  randomTag,
+  readDirOrEmpty,
+  readTextOrNull,
+  removeIfExists,
+  writeFileAtomic,
+} from "../tree/mod.ts";
 import type { CaroHome } from "./home.ts";
 
 /** What a journal records: the state after the change, and the folder moves. */
@@ -40,39 +49,7 @@ export interface Journal {
  * The lock is released by the kernel if the process dies.
  */
 export async function withStateLock<T>(home: CaroHome, fn: () => Promise<T>): Promise<T> {
-  const file = await Deno.open(home.stateLockFile, { create: true, write: true });
-  try {
-    await file.lock(true);
-    return await fn();
-  } finally {
-    // Closing the file releases the lock.
-    file.close();
-  }
-}
-
-/**
- * Writes `text` to `path` atomically: a temp file in the same folder, then
- * rename. Skips the write when the file already holds exactly `text`.
- * @returns whether the file was written
- */
-export async function writeFileAtomic(
-  path: string,
-  text: string,
-  tempDir?: string,
-): Promise<boolean> {
-  const current = await readTextOrNull(path);
-  if (current === text) return false;
-  const slash = path.lastIndexOf("/");
-  // The temp file may live in another folder of the same filesystem (rename stays atomic).
-  const temp = `${tempDir ?? path.slice(0, slash)}/.${path.slice(slash + 1)}.${randomTag()}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await removeIfExists(temp);
-    throw error;
-  }
-  return true;
+  return await withFileLock(home.stateLockFile, fn);
 }
 
 /** Replays or undoes an interrupted change; call under the state lock. */
@@ -180,57 +157,9 @@ export function trashPath(home: CaroHome, id: string): string {
 async function isOwnerAlive(name: string, path: string): Promise<boolean> {
   const pid = Number(name.split("-")[0]);
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  const { isProcessAlive } = await import("../process/mod.ts");
   const alive = await isProcessAlive(pid);
   if (alive !== null) return alive;
   // No ps: a staging folder untouched for an hour is abandoned.
   const info = await Deno.stat(path);
   return (info.mtime?.getTime() ?? 0) > Date.now() - 3600_000;
-}
-
-/** Random hex for unique temp names. */
-export function randomTag(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Whether a path exists (without following a final symlink). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-/** A file's text, or null when it does not exist. */
-export async function readTextOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
-/** Removes a file or folder tree; a missing one is fine. */
-export async function removeIfExists(path: string): Promise<void> {
-  try {
-    await Deno.remove(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
-
-/** The entries of a folder, or none when it does not exist. */
-export async function readDirOrEmpty(path: string): Promise<Deno.DirEntry[]> {
-  const entries: Deno.DirEntry[] = [];
-  try {
-    for await (const entry of Deno.readDir(path)) entries.push(entry);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return entries;
 }

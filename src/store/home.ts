@@ -1,4 +1,5 @@
 import { SkillError } from "../errors/mod.ts";
+import { isDirectory } from "../tree/mod.ts";
 
 /**
  * The paths of a caro home (SPEC §4): `--home`, else `$CARO_HOME`, else `~/.caro`.
@@ -146,16 +147,6 @@ export class CaroHome {
 export function ioError(message: string, cause: unknown): SkillError {
   const why = cause instanceof Error ? cause.message : String(cause);
   return new SkillError("io", message, { why, cause });
-}
-
-/** Whether `path` is a directory (false when it does not exist). */
-export async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

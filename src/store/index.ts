@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { CapabilitiesSchema } from "../capability/schema.ts";
+import { CapabilitiesSchema } from "../capability/mod.ts";
+import { SkillError } from "../errors/mod.ts";
+import { didYouMean } from "../suggest/mod.ts";
+import type { LockedSkill } from "../lockfile/mod.ts";
+import type { LoadedSkill } from "../manifest/mod.ts";
 
 /**
  * One skill in `skills.json`: everything needed to list skills and to match a
@@ -7,7 +11,7 @@ import { CapabilitiesSchema } from "../capability/schema.ts";
  *
  * @example
  * ```ts
- * import { SkillIndexEntrySchema } from "./index_schema.ts";
+ * import { SkillIndexEntrySchema } from "./index.ts";
  * const entry = SkillIndexEntrySchema.parse({
  *   id: "tool.jq", name: "jq", version: "1.0.0", description: "JSON on the command line",
  *   format: "skill.toml", source: "file:///src/jq", path: "/home/u/.caro/skills/tool.jq",
@@ -82,7 +86,7 @@ export type SkillIndexEntry = z.infer<typeof SkillIndexEntrySchema>;
  *
  * @example
  * ```ts
- * import { SkillIndexSchema } from "./index_schema.ts";
+ * import { SkillIndexSchema } from "./index.ts";
  * const index = SkillIndexSchema.parse({ version: 1, bundledFingerprint: "", skills: [] });
  * if (index.skills.length !== 0) throw new Error();
  * ```
@@ -95,3 +99,179 @@ export const SkillIndexSchema = z.looseObject({
 
 /** The whole `skills.json`. */
 export type SkillIndexData = z.infer<typeof SkillIndexSchema>;
+
+/**
+ * `skills.json` text as written by {@link indexText}, parsed with its schema;
+ * null for a file that is not one (it is then rebuilt from `skills/` and the lock).
+ *
+ * @example
+ * ```ts
+ * import { indexText, parseIndex } from "./index.ts";
+ * const text = indexText({ version: 1, bundledFingerprint: "x", skills: [] }, []);
+ * if (parseIndex(text)?.bundledFingerprint !== "x" || parseIndex("{") !== null) throw new Error();
+ * ```
+ */
+export function parseIndex(text: string): SkillIndexData | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+  const parsed = SkillIndexSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * The index text: entries sorted by id, stable so an unchanged index is not rewritten.
+ *
+ * @example
+ * ```ts
+ * import { indexText } from "./index.ts";
+ * if (!indexText({ version: 1, bundledFingerprint: "x", skills: [] }, []).endsWith("}\n")) throw new Error();
+ * ```
+ */
+export function indexText(base: SkillIndexData, skills: readonly SkillIndexEntry[]): string {
+  // Compact: the index is read on every command, and 1,000 skills make it ~1 MB indented.
+  return `${JSON.stringify({ ...base, skills: [...skills].sort(byId) })}\n`;
+}
+
+/** What an index entry records besides the manifest; see {@link indexEntryOf}. */
+export interface EntryContext {
+  /** The entry it replaces: unknown keys a newer caro wrote are kept. */
+  previous?: SkillIndexEntry;
+  source: string;
+  path: string;
+  enabled: boolean;
+  bundled: boolean;
+  integrity: string | null;
+  installed: string | null;
+  features: string[];
+}
+
+/**
+ * The index entry of a loaded skill.
+ *
+ * @example
+ * ```ts
+ * import { indexEntryOf } from "./index.ts";
+ * import { loadSkillFolder } from "../manifest/mod.ts";
+ * const dir = await Deno.makeTempDir({ prefix: "notes" });
+ * await Deno.writeTextFile(`${dir}/SKILL.md`, `---\nname: ${dir.split("/").pop()}\ndescription: Notes\n---\n`);
+ * const skill = await loadSkillFolder(dir);
+ * const entry = indexEntryOf(skill, {
+ *   source: "file:///x", path: dir, enabled: true, bundled: false,
+ *   integrity: null, installed: null, features: [],
+ * });
+ * if (entry.contextFile !== "SKILL.md") throw new Error();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function indexEntryOf(skill: LoadedSkill, ctx: EntryContext): SkillIndexEntry {
+  const m = skill.manifest;
+  const { previous, ...rest } = ctx;
+  return {
+    // Unknown keys a newer caro wrote are kept.
+    ...(previous ?? {}),
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    description: m.description,
+    format: m.format,
+    ...rest,
+    provides: { ...m.provides },
+    topics: m.knowledge.topics,
+    keywords: m.keywords,
+    synonyms: m.knowledge.synonyms,
+    priority: m.knowledge.priority,
+    maxContextTokens: m.knowledge.maxContextTokens,
+    contextFile: skill.contextFile ?? null,
+    knowledgeFiles: skill.knowledgeFiles,
+    recipeFiles: skill.recipeFiles,
+    recipes: skill.recipes,
+    requestedCapabilities: m.capabilities,
+    dependencies: m.dependencies.map((d) => ({ ...d })),
+  };
+}
+
+/** The entry of an installed skill that no longer loads: listed, never matched. */
+export function brokenEntry(
+  locked: LockedSkill,
+  dir: string,
+  previous?: SkillIndexEntry,
+): SkillIndexEntry {
+  return {
+    ...(previous ?? {}),
+    id: locked.id,
+    name: previous?.name ?? locked.id,
+    version: locked.version,
+    description: previous?.description ?? "(cannot be loaded; see caro skill verify)",
+    format: previous?.format ?? "skill.toml",
+    source: locked.source,
+    path: dir,
+    // A skill that no longer loads takes no part in matching.
+    enabled: false,
+    bundled: false,
+    provides: { knowledge: false, recipes: false, executable: false },
+    topics: [],
+    keywords: [],
+    synonyms: {},
+    priority: 50,
+    maxContextTokens: 1000,
+    contextFile: null,
+    knowledgeFiles: [],
+    recipeFiles: [],
+    requestedCapabilities: locked.capabilities,
+    dependencies: previous?.dependencies ?? [],
+    features: locked.features,
+    integrity: locked.integrity,
+    installed: locked.installed,
+  };
+}
+
+/**
+ * The `not_found` error for an unknown id, with the nearest ids as hints.
+ *
+ * @example
+ * ```ts
+ * import { unknownSkill } from "./index.ts";
+ * const err = unknownSkill("tool.jqq", ["tool.jq", "core.shell"]);
+ * if (err.code !== "not_found" || err.hints[0].run !== "caro skill info tool.jq") throw new Error();
+ * ```
+ */
+export function unknownSkill(id: string, known: Iterable<string>): SkillError {
+  const near = didYouMean(id, known);
+  return new SkillError("not_found", `Skill ${id} is not installed`, {
+    why: near.length > 0 ? `did you mean ${near.join(", ")}?` : "no installed skill has that id",
+    hints: [
+      ...near.map((n) => ({ to: `see ${n}`, run: `caro skill info ${n}` })),
+      { to: "see installed skills", run: "caro skill list" },
+    ],
+  });
+}
+
+/**
+ * The entry of `id`.
+ *
+ * @throws {SkillError} `not_found` naming the nearest ids
+ */
+export function findEntry(index: SkillIndexData, id: string): SkillIndexEntry {
+  const entry = index.skills.find((s) => s.id === id);
+  if (!entry) throw unknownSkill(id, index.skills.map((s) => s.id));
+  return entry;
+}
+
+/** The skills that depend on `id` (only through required dependencies with `requiredOnly`). */
+export function dependentsOf(index: SkillIndexData, id: string, requiredOnly: boolean): string[] {
+  return index.skills
+    .filter((s) =>
+      s.id !== id && s.dependencies.some((d) => d.id === id && !(requiredOnly && d.optional))
+    )
+    .map((s) => s.id);
+}
+
+/** Orders anything with an id by that id. */
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

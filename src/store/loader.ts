@@ -1,8 +1,7 @@
 import type { LoadedSkill } from "../manifest/mod.ts";
 import type { SkillFilter } from "./filter.ts";
-import { loadInstalledSkill } from "./_installed.ts";
-import { type SkillStore, unknownSkill } from "./store.ts";
-import type { SkillIndexEntry } from "./index_schema.ts";
+import type { SkillStore } from "./store.ts";
+import { type SkillIndexEntry, unknownSkill } from "./index.ts";
 
 /**
  * Loads skill folders into memory (the seed's `SkillLoader`): every enabled
@@ -13,14 +12,11 @@ import type { SkillIndexEntry } from "./index_schema.ts";
  * import { SkillStore } from "./store.ts";
  * import { SkillLoader } from "./loader.ts";
  * const root = await Deno.makeTempDir();
- * await Deno.mkdir(`${root}/notes`);
- * await Deno.writeTextFile(`${root}/notes/SKILL.md`, "---\nname: notes\ndescription: Take notes\n---\nBe brief.\n");
  * const store = await SkillStore.open(`${root}/home`);
- * await store.install(`${root}/notes`);
- * const loader = new SkillLoader(store, { filter: (id) => id === "custom.notes" });
+ * const loader = new SkillLoader(store, { filter: (id) => id === "core.posix" });
  * await loader.loadAll();
- * if (loader.get("custom.notes")?.contextFile !== "SKILL.md") throw new Error();
- * loader.unloadSkill("custom.notes");
+ * if (loader.get("core.posix")?.contextFile !== "knowledge/prompts/context.md") throw new Error();
+ * loader.unloadSkill("core.posix");
  * if (loader.loaded().length !== 0) throw new Error();
  * await Deno.remove(root, { recursive: true });
  * ```
@@ -28,16 +24,14 @@ import type { SkillIndexEntry } from "./index_schema.ts";
 export class SkillLoader {
   readonly #store: SkillStore;
   readonly #filter: SkillFilter;
-  readonly #caroVersion?: string;
   readonly #loaded = new Map<string, LoadedSkill>();
 
   /**
    * @param options.filter which skills take part (from `--skills`; default all)
    */
-  constructor(store: SkillStore, options: { filter?: SkillFilter; caroVersion?: string } = {}) {
+  constructor(store: SkillStore, options: { filter?: SkillFilter } = {}) {
     this.#store = store;
     this.#filter = options.filter ?? (() => true);
-    this.#caroVersion = options.caroVersion;
   }
 
   /**
@@ -92,10 +86,7 @@ export class SkillLoader {
   }
 
   async #load(entry: SkillIndexEntry): Promise<LoadedSkill> {
-    const skill = await loadInstalledSkill(entry.path, {
-      isBundled: entry.bundled,
-      caroVersion: this.#caroVersion,
-    });
+    const skill = await this.#store.loadSkill(entry.path, { isBundled: entry.bundled });
     this.#loaded.set(entry.id, skill);
     return skill;
   }

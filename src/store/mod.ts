@@ -1,19 +1,17 @@
 /**
- * The skill store: `$CARO_HOME` (SPEC §4), installed skills under `skills/`,
- * the bundled `core.*` skills, the `skills.json` index and the kill-safe
- * install, remove, enable and verify operations.
+ * The skill store: `$CARO_HOME` (SPEC §4) and its state — installed skills
+ * under `skills/`, the bundled `core.*` skills, the `skills.json` index and
+ * the `skills.lock` — with the state lock, the journal that makes every change
+ * kill-safe, and the commit of a staged install. What a change means (install
+ * rules, grants, verify) lives in `src/ops/`.
  *
- * - {@link SkillStore}: the operations the CLI calls.
+ * - {@link SkillStore}: reads the state (`list`, `info`, `grants`) and applies
+ *   changes under the state lock (`change`).
  * - {@link SkillLoader}: skill folders loaded into memory.
  * - {@link SkillIndexEntry}: what the index holds per skill, enough to list
- *   and to match prompts without opening skills; its zod schema
- *   `SkillIndexEntrySchema` is exported by `./index_schema.ts`.
+ *   and to match prompts without opening skills ({@link indexEntryOf}).
  * - {@link parseSkillsFilter}: the global `--skills` option as a predicate.
  * - {@link CaroHome}: the paths of a home.
- * - {@link installFromSource}, {@link updateSkills}: `caro skill add SPEC` and
- *   `caro skill update` over the sources of `../sources/mod.ts`.
- * - {@link enforcerFor}: the capability enforcer over the home's grants and
- *   audit log (the only place caro builds one).
  *
  * @example
  * ```ts
@@ -29,35 +27,27 @@
  * @module
  */
 export { bundledSkillsDir, isBundledPath } from "./bundled.ts";
-export { CaroHome } from "./home.ts";
+export { CaroHome, ioError } from "./home.ts";
 export { parseSkillsFilter, type SkillFilter } from "./filter.ts";
-// Types only: the zod schemas are exported by ./index_schema.ts, kept out of this
-// door so that `caro skill list` does not load zod (bench/store_bench.ts).
-export type { SkillIndexData, SkillIndexEntry } from "./index_schema.ts";
-export { auditLogFor, enforcerFor, type EnforcerForOptions } from "./enforcer_for.ts";
+export {
+  byId,
+  dependentsOf,
+  type EntryContext,
+  findEntry,
+  indexEntryOf,
+  type SkillIndexData,
+  type SkillIndexEntry,
+  SkillIndexEntrySchema,
+  SkillIndexSchema,
+  unknownSkill,
+} from "./index.ts";
 export {
   ALWAYS_ENABLED,
-  type GrantRequest,
-  type InstallOptions,
-  type InstallResult,
-  type RemoveResult,
+  defaultFeatures,
+  type InstalledSkillLoader,
   type SkillInfo,
   SkillStore,
+  type StateChange,
   type StoreOptions,
-  unknownSkill,
-  type VerifiedSkill,
-  type VerifyReport,
 } from "./store.ts";
 export { SkillLoader } from "./loader.ts";
-export { CARO_VERSION } from "./version.ts";
-export {
-  diffTrees,
-  type FileChanges,
-  installFromSource,
-  type SkillUpdate,
-  type SourceInstallOptions,
-  type SourceInstallResult,
-  type UpdateOptions,
-  type UpdateReport,
-  updateSkills,
-} from "./update.ts";

@@ -1,6 +1,8 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
-import { SkillStore } from "./store.ts";
-import { SkillIndexSchema } from "./index_schema.ts";
+import type { SkillStore } from "./store.ts";
+// Setting up installed skills takes the operations above the store (a test may).
+import { installSkill, openStore, setSkillEnabled, verifySkills } from "../ops/mod.ts";
+import { SkillIndexSchema } from "./index.ts";
 import { SkillError } from "../errors/mod.ts";
 import { commitChange, recoverJournal } from "./_state.ts";
 
@@ -20,7 +22,7 @@ async function withStore(
   const root = await Deno.makeTempDir();
   const warnings: string[] = [];
   try {
-    const store = await SkillStore.open(`${root}/home`, { warn: (m) => warnings.push(m) });
+    const store = await openStore(`${root}/home`, { warn: (m) => warnings.push(m) });
     await fn(store, root, warnings);
   } finally {
     await Deno.remove(root, { recursive: true });
@@ -32,8 +34,8 @@ const installedIds = async (store: SkillStore) =>
 
 Deno.test("skills.json is derived and repaired from skills/ and the lock", async (t) => {
   await withStore(async (store, root, warnings) => {
-    await store.install(await skillFolder(root, "alpha"));
-    await store.install(await skillFolder(root, "beta"));
+    await installSkill(store, await skillFolder(root, "alpha"));
+    await installSkill(store, await skillFolder(root, "beta"));
     const home = store.home;
 
     await t.step("the index validates against its zod schema", async () => {
@@ -70,7 +72,7 @@ Deno.test("skills.json is derived and repaired from skills/ and the lock", async
       await Deno.rename(stray, home.skillDir("custom.gamma"));
       const gamma = (await store.list()).find((s) => s.id === "custom.gamma");
       equal(gamma?.enabled, false);
-      equal((await store.verify()).ok, true);
+      equal((await verifySkills(store)).ok, true);
     });
 
     await t.step("an unknown id names the nearest", async () => {
@@ -87,7 +89,7 @@ Deno.test("skills.json is derived and repaired from skills/ and the lock", async
 Deno.test("the journal replays a committed change and undoes an unfinished one", async (t) => {
   await withStore(async (store, root) => {
     const home = store.home;
-    await store.install(await skillFolder(root, "alpha", "version one"));
+    await installSkill(store, await skillFolder(root, "alpha", "version one"));
     const before = {
       lock: await Deno.readTextFile(home.lockFile),
       index: await Deno.readTextFile(home.indexFile),
@@ -117,7 +119,7 @@ Deno.test("the journal replays a committed change and undoes an unfinished one",
           "version one",
         ),
       );
-      equal((await store.verify()).ok, true);
+      equal((await verifySkills(store)).ok, true);
     });
 
     await t.step("killed after the rename: the new state files are written", async () => {
@@ -136,7 +138,7 @@ Deno.test("the journal replays a committed change and undoes an unfinished one",
 
     await t.step("a write that changes nothing is skipped", async () => {
       const mtime = (await Deno.stat(home.indexFile)).mtime;
-      await store.setEnabled("custom.alpha", true);
+      await setSkillEnabled(store, "custom.alpha", true);
       deepStrictEqual((await Deno.stat(home.indexFile)).mtime, mtime);
     });
   });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { compareBytes } from "../manifest/mod.ts";
+import { listRegularFiles } from "./walk.ts";
 
 /** One line of the canonical tree hash: a file and the SHA-256 of its content. */
 export interface TreeHashEntry {
@@ -125,31 +125,70 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 /**
- * The regular files under `dir`, `/`-separated, byte-sorted, `.git/` excluded.
+ * The file name under which a tree hash's lines are recorded (`<hex>.lines`),
+ * so that a later diff knows what an installed version held.
  *
  * @example
  * ```ts
- * import { listRegularFiles } from "./tree_hash.ts";
- * const dir = await Deno.makeTempDir();
- * await Deno.mkdir(`${dir}/.git`);
- * await Deno.writeTextFile(`${dir}/.git/HEAD`, "x");
- * await Deno.writeTextFile(`${dir}/b`, "x");
- * await Deno.writeTextFile(`${dir}/B`, "x");
- * if ((await listRegularFiles(dir)).join() !== "B,b") throw new Error();
- * await Deno.remove(dir, { recursive: true });
+ * import { treeRecordName } from "./tree_hash.ts";
+ * if (treeRecordName("sha256:ab12") !== "ab12.lines") throw new Error();
  * ```
  */
-export async function listRegularFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const absolute = relative === "" ? dir : `${dir}/${relative}`;
-    for await (const entry of Deno.readDir(absolute)) {
-      const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (relative === "" && entry.name === ".git") continue;
-      if (entry.isDirectory) await walk(path);
-      else if (entry.isFile) files.push(path);
-    }
-  };
-  await walk("");
-  return files.sort(compareBytes);
+export function treeRecordName(integrity: string): string {
+  return `${integrity.slice(integrity.indexOf(":") + 1)}.lines`;
+}
+
+/**
+ * Reads the lines written by {@link treeHashLines} back into entries.
+ *
+ * @example
+ * ```ts
+ * import { parseTreeHashLines } from "./tree_hash.ts";
+ * const files = parseTreeHashLines("00  a\n11  b c/d\n");
+ * if (files[1].path !== "b c/d" || files[1].sha256 !== "11") throw new Error();
+ * ```
+ */
+export function parseTreeHashLines(text: string): TreeHashEntry[] {
+  return text.split("\n").filter((l) => l !== "").map((line) => {
+    const gap = line.indexOf("  ");
+    return { sha256: line.slice(0, gap), path: line.slice(gap + 2) };
+  });
+}
+
+/** Files added, removed and changed between two trees. */
+export interface FileChanges {
+  /** In the new tree only. */
+  added: string[];
+  /** In the old tree only. */
+  removed: string[];
+  /** In both, with other content. */
+  changed: string[];
+}
+
+/**
+ * Added, removed and changed files between two lists of tree-hash lines.
+ *
+ * @example
+ * ```ts
+ * import { diffTrees } from "./tree_hash.ts";
+ * const d = diffTrees(
+ *   [{ path: "a.md", sha256: "1" }, { path: "b.md", sha256: "2" }],
+ *   [{ path: "a.md", sha256: "9" }, { path: "c.md", sha256: "3" }],
+ * );
+ * if (d.changed[0] !== "a.md" || d.removed[0] !== "b.md" || d.added[0] !== "c.md") throw new Error();
+ * ```
+ */
+export function diffTrees(
+  before: readonly TreeHashEntry[],
+  after: readonly TreeHashEntry[],
+): FileChanges {
+  const old = new Map(before.map((f) => [f.path, f.sha256]));
+  const now = new Map(after.map((f) => [f.path, f.sha256]));
+  const changes: FileChanges = { added: [], removed: [], changed: [] };
+  for (const [path, sha] of now) {
+    if (!old.has(path)) changes.added.push(path);
+    else if (old.get(path) !== sha) changes.changed.push(path);
+  }
+  for (const path of old.keys()) if (!now.has(path)) changes.removed.push(path);
+  return changes;
 }

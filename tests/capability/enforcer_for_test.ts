@@ -4,13 +4,13 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { CapabilitiesSchema, readAuditLog } from "../../src/capability/mod.ts";
-import { enforcerFor, SkillStore } from "../../src/store/mod.ts";
+import { changeGrant, enforcerFor, installSkill, openStore } from "../../src/ops/mod.ts";
 import { writeSkill } from "../store/_fixtures.ts";
 
 Deno.test("enforcerFor judges with the home's grants and writes its audit log", async (t) => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "caro-enf-" }));
   try {
-    const store = await SkillStore.open(`${root}/home`);
+    const store = await openStore(`${root}/home`);
     const src = await writeSkill(root, {
       id: "cloud.ops",
       capabilities: [
@@ -19,7 +19,7 @@ Deno.test("enforcerFor judges with the home's grants and writes its audit log", 
       ],
     });
     // Granted through the store's consent hook: env_read only.
-    await store.install(src, {
+    await installSkill(store, src, {
       consent: (request) =>
         Promise.resolve(CapabilitiesSchema.parse({ env_read: request.requested.env_read })),
     });
@@ -74,10 +74,7 @@ Deno.test("enforcerFor judges with the home's grants and writes its audit log", 
       equal(entries[1].resource, "aws s3 ls");
     });
     await t.step("a grant changed later is seen by the next enforcer", async () => {
-      await store.changeGrants("cloud.ops", (granted, requested) => ({
-        ...granted,
-        terminal_exec: requested.terminal_exec,
-      }));
+      await changeGrant(store, "cloud.ops", "grant", "terminal_exec");
       const again = await enforcerFor(store, { cwd: root, audit: false });
       ok((await again.checkCommand("cloud.ops", "aws s3 ls")).allowed);
       equal(

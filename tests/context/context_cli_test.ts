@@ -120,10 +120,12 @@ Deno.test("caro context: a warm cache loads no tokenizer and reads no markdown",
   // only the cache can answer: any read of it would fail with NotCapable.
   const knowledge = `${home}/skills/tool.jq/knowledge`;
   const script = `
-    import { openContextInjector, isTokenizerLoaded } from "${REPO}src/context/mod.ts";
+    import { isTokenizerLoaded } from "${REPO}src/context/mod.ts";
+    import { openContextInjector, openStore } from "${REPO}src/ops/mod.ts";
     import { CARO_VERSION } from "${REPO}src/cli/version.ts";
     // The same caro version as the CLI, so the store keeps the index it built.
-    const injector = await openContextInjector(Deno.env.get("CARO_HOME"), { caroVersion: CARO_VERSION });
+    const store = await openStore(Deno.env.get("CARO_HOME"), { caroVersion: CARO_VERSION });
+    const injector = await openContextInjector(store);
     const out = await injector.augmentContext("pretty print this json", 4000);
     console.log(JSON.stringify({ text: out.systemContext, tokenizer: isTokenizerLoaded() }));
   `;

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { SkillStore } from "../../src/store/mod.ts";
-import { countTokens, openContextInjector } from "../../src/context/mod.ts";
+import { installSkill, openContextInjector, openStore } from "../../src/ops/mod.ts";
+import { countTokens } from "../../src/context/mod.ts";
 import { CARO_VERSION } from "../../src/cli/version.ts";
 
 const CORPUS = "/work/shared/corpus/agentskills";
@@ -19,12 +19,12 @@ const PROMPTS: Record<string, string> = {
 
 Deno.test("corpus: every AgentSkills skill is matched by a prompt about its subject", async (t) => {
   const root = await Deno.makeTempDir();
-  const store = await SkillStore.open(`${root}/home`, { caroVersion: CARO_VERSION });
+  const store = await openStore(`${root}/home`, { caroVersion: CARO_VERSION });
   const names = [...Deno.readDirSync(CORPUS)].filter((e) => e.isDirectory).map((e) => e.name)
     .sort();
   deepStrictEqual(names, Object.keys(PROMPTS).sort(), "a corpus skill has no prompt here");
-  for (const name of names) await store.install(`${CORPUS}/${name}`);
-  const injector = await openContextInjector(`${root}/home`, { caroVersion: CARO_VERSION });
+  for (const name of names) await installSkill(store, `${CORPUS}/${name}`);
+  const injector = await openContextInjector(store);
   for (const name of names) {
     await t.step(name, async () => {
       const id = `custom.${name}`;

@@ -1,6 +1,6 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { copy } from "./_copy.ts";
-import { treeHash, treeHashLines } from "../../src/lockfile/mod.ts";
+import { treeHash, treeHashLines } from "../../src/tree/mod.ts";
 
 const VECTOR = new URL("../testdata/tree_hash_vector/", import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { SkillError } from "../../src/errors/mod.ts";
-import { type DownloadProgress, downloadToFile } from "../../src/sources/download.ts";
+import { type DownloadProgress, downloadToFile } from "../../src/sources/mod.ts";
 import { startFileServer } from "../support/file_server.ts";
 
 function assert(cond: unknown, msg: string): asserts cond {

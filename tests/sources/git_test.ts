@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { SkillError } from "../../src/errors/mod.ts";
-import { gitFetch, gitListTags, gitResolveRef } from "../../src/sources/git.ts";
+import { gitFetch, gitListTags, gitResolveRef } from "../../src/sources/mod.ts";
 import { createSkillRepo, git, moveTag } from "../support/git_repo.ts";
 import { startGitServer } from "../support/git_server.ts";
 

@@ -1,8 +1,7 @@
 import { Command } from "commander";
-import { CARO_VERSION } from "../version.ts";
 import type { CommandContext } from "../context.ts";
-import { positiveInteger, textOrJson } from "./context.ts";
-import { printRecipeHints, recipeHints } from "./_recipe_hints.ts";
+import { formatOption, openStoreFor, positiveInteger } from "../options.ts";
+import { printRecipeHints } from "../recipe_hints.ts";
 
 /**
  * `caro ask "<request>"`: the proposed command and its explanation; run only
@@ -13,7 +12,7 @@ export function askCommand(ctx: CommandContext): Command {
     .description("Ask for a shell command (runs it only after you confirm on a terminal)")
     .argument("<request...>", "what you want done, in your words")
     .option("--max-tokens <n>", "token budget of the injected skill context", positiveInteger, 4000)
-    .addOption(textOrJson())
+    .addOption(formatOption(["text", "json"]))
     .addHelpText(
       "after",
       "\nThe model: config.toml [llm] base_url, model, api_key_env; CARO_LLM_BASE_URL and\n" +
@@ -23,21 +22,18 @@ export function askCommand(ctx: CommandContext): Command {
       const out = ctx.output();
       const c = out.colors;
       const globals = ctx.globals();
-      const { openContextInjector } = await import("../../context/mod.ts");
-      const { CaroHome } = await import("../../store/mod.ts");
-      const { askForCommand, readLlmConfig } = await import("../../agent/mod.ts");
-      const home = CaroHome.resolve(globals.home);
-      const llm = await readLlmConfig(home.configFile);
-      const injector = await openContextInjector(home, {
+      const ops = await import("../../ops/mod.ts");
+      const { readLlmConfig } = await import("../../agent/mod.ts");
+      const store = await openStoreFor(ctx);
+      const llm = await readLlmConfig(store.home.configFile);
+      const injector = await ops.openContextInjector(store, {
         skills: globals.skills,
-        caroVersion: CARO_VERSION,
-        announce: (message) => out.progress(message),
         warn: (message) => out.diagnostic(`Warning: ${message}`),
       });
       const apiKey = llm.apiKeyEnv ? Deno.env.get(llm.apiKeyEnv) : undefined;
       const isJson = options.format === "json";
       out.progress(c.dim(`Asking ${llm.model} at ${llm.baseUrl} …`));
-      const result = await askForCommand(injector, words.join(" "), llm, {
+      const result = await ops.askForCommand(injector, words.join(" "), llm, {
         apiKey,
         maxTokens: options.maxTokens,
         // The answer streams on stderr; stdout gets only the result.
@@ -45,8 +41,8 @@ export function askCommand(ctx: CommandContext): Command {
       });
       if (!isJson) out.progress("");
       const request = words.join(" ");
-      const recipes = await recipeHints(
-        globals.home,
+      const recipes = await ops.recipeHints(
+        store,
         request,
         result.context.skills.map((s) => s.id),
         globals.skills,
@@ -89,13 +85,8 @@ export function askCommand(ctx: CommandContext): Command {
         out.progress("Not run.");
         return;
       }
-      const status = await new Deno.Command("sh", {
-        args: ["-c", result.command],
-        stdin: "inherit",
-        stdout: "inherit",
-        stderr: "inherit",
-      }).output();
-      if (status.code !== 0) out.diagnostic(`The command exited with ${status.code}`);
+      const code = await ops.runConfirmedCommand(result.command);
+      if (code !== 0) out.diagnostic(`The command exited with ${code}`);
     });
 }
 

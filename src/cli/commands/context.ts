@@ -1,24 +1,9 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command } from "commander";
 import type { ContextAugmentation } from "../../context/mod.ts";
-import { CARO_VERSION } from "../version.ts";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
-import { printRecipeHints, recipeHints } from "./_recipe_hints.ts";
-
-/** Parses a positive integer option (`--max-tokens 200`). */
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
-
-/**
- * `--format text|json`, made here rather than borrowed from `skill validate`, whose module
- * loads the manifest parsers: `caro context` must start light.
- */
-export function textOrJson(): Option {
-  return new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
-}
+import { formatOption, openStoreFor, positiveInteger } from "../options.ts";
+import { printRecipeHints } from "../recipe_hints.ts";
 
 /** `caro context "<prompt>" [--max-tokens N] [--format text|json] [--explain]`. */
 export function contextCommand(ctx: CommandContext): Command {
@@ -26,30 +11,19 @@ export function contextCommand(ctx: CommandContext): Command {
     .description("Show the skill knowledge that would be injected for a request")
     .argument("<prompt...>", "the request, as you would ask caro")
     .option("--max-tokens <n>", "token budget of the whole context", positiveInteger, 4000)
-    .addOption(textOrJson())
+    .addOption(formatOption(["text", "json"]))
     .option("--explain", "show which skills matched, why, and their tokens")
     .action(async (
       words: string[],
       options: { maxTokens: number; format: string; explain?: boolean },
     ) => {
       const out = ctx.output();
-      const { openContextInjector } = await import("../../context/mod.ts");
-      const { CaroHome } = await import("../../store/mod.ts");
-      const globals = ctx.globals();
-      const injector = await openContextInjector(CaroHome.resolve(globals.home), {
-        skills: globals.skills,
-        caroVersion: CARO_VERSION,
-        announce: (message) => out.progress(message),
+      const { contextFor } = await import("../../ops/mod.ts");
+      const { recipes, ...result } = await contextFor(await openStoreFor(ctx), words.join(" "), {
+        skills: ctx.globals().skills,
+        maxTokens: options.maxTokens,
         warn: (message) => out.diagnostic(`Warning: ${message}`),
       });
-      const prompt = words.join(" ");
-      const result = await injector.augmentContext(prompt, options.maxTokens);
-      const recipes = await recipeHints(
-        globals.home,
-        prompt,
-        result.skills.map((s) => s.id),
-        globals.skills,
-      );
       if (options.format === "json") return out.json({ ...result, recipes });
       if (options.explain) {
         await printExplanation(out, result);

@@ -1,20 +1,10 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { SkillError } from "../../errors/mod.ts";
-import type { RecipeEntry, RecipeEvent, RecipeResult } from "../../recipe/mod.ts";
+import type { RecipeEvent, RecipeResult } from "../../recipe/mod.ts";
+import type { RecipeEntry } from "../../ops/mod.ts";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
-
-/** `--format text|json` (declared here so this module loads nothing it does not run). */
-function formatOption(): Option {
-  return new Option("--format <format>", "output format").choices(["text", "json"]).default(
-    "text",
-  );
-}
-
-async function openStore(ctx: CommandContext) {
-  const { openStore } = await import("./skill_list.ts");
-  return await openStore(ctx);
-}
+import { formatOption, openStoreFor } from "../options.ts";
 
 /** `caro recipe list|show|run`. */
 export function recipeCommand(ctx: CommandContext): Command {
@@ -36,11 +26,11 @@ function listRecipesCommand(ctx: CommandContext): Command {
   return new Command("list")
     .description("List the recipes of the enabled skills")
     .option("--skill <id>", "only this skill's recipes")
-    .addOption(formatOption())
+    .addOption(formatOption(["text", "json"]))
     .action(async (options: { skill?: string; format: string }) => {
       const out = ctx.output();
-      const { listRecipes } = await import("../../recipe/mod.ts");
-      const store = await openStore(ctx);
+      const { listRecipes } = await import("../../ops/mod.ts");
+      const store = await openStoreFor(ctx);
       const { recipes, problems } = await listRecipes(store, {
         skill: options.skill,
         filter: await skillFilter(ctx),
@@ -81,11 +71,13 @@ function showRecipeCommand(ctx: CommandContext): Command {
   return new Command("show")
     .description("Show a recipe: parameters, preconditions, steps with their risk")
     .argument("<id>", "skill.id/recipe-id, or a recipe id only one skill has")
-    .addOption(formatOption())
+    .addOption(formatOption(["text", "json"]))
     .action(async (id: string, options: { format: string }) => {
       const out = ctx.output();
-      const { findRecipe } = await import("../../recipe/mod.ts");
-      const entry = await findRecipe(await openStore(ctx), id, { filter: await skillFilter(ctx) });
+      const { findRecipe } = await import("../../ops/mod.ts");
+      const entry = await findRecipe(await openStoreFor(ctx), id, {
+        filter: await skillFilter(ctx),
+      });
       if (options.format === "json") {
         return out.json({
           ...entry.recipe,
@@ -179,7 +171,7 @@ function runRecipeCommand(ctx: CommandContext): Command {
     .option("--param <k=v>", "a parameter value (repeatable)", collectParam)
     .option("--dry-run", "print the rendered commands and run nothing")
     .option("-y, --yes", "confirm every step without asking (needed without a terminal)")
-    .addOption(formatOption())
+    .addOption(formatOption(["text", "json"]))
     .action(async (
       id: string,
       options: { param?: Record<string, string>; dryRun?: boolean; yes?: boolean; format: string },
@@ -187,10 +179,11 @@ function runRecipeCommand(ctx: CommandContext): Command {
       const out = ctx.output();
       const recipes = await import("../../recipe/mod.ts");
       const { createPrompter } = await import("../../terminal/mod.ts");
-      const store = await openStore(ctx);
-      const entry = await recipes.findRecipe(store, id, { filter: await skillFilter(ctx) });
+      const ops = await import("../../ops/mod.ts");
+      const store = await openStoreFor(ctx);
+      const entry = await ops.findRecipe(store, id, { filter: await skillFilter(ctx) });
       const params = options.param ?? {};
-      const given = Object.entries(params).map(([k, v]) => `--param ${k}=${shellWord(v)}`);
+      const given = Object.entries(params).map(([k, v]) => `--param ${k}=${recipes.shellWord(v)}`);
       const commandLine = ["caro recipe run", entry.ref, ...given].join(" ");
       const prompter = createPrompter({
         to: "confirm every step up front",
@@ -234,7 +227,7 @@ function runRecipeCommand(ctx: CommandContext): Command {
         const { SystemRunner } = await import("../../process/mod.ts");
         let run;
         try {
-          run = await recipes.runRecipe({
+          run = await ops.runRecipe({
             store,
             entry,
             values,
@@ -315,11 +308,6 @@ function printResult(out: Output, result: RecipeResult, logFile: string): void {
     } — ${result.message}`,
   );
   out.progress(c.dim(`run log: ${logFile}`));
-}
-
-/** Quotes a value for the hint line only when it needs it. */
-function shellWord(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -1,10 +1,10 @@
 import { Command, Option } from "commander";
 import type { CommandContext } from "../context.ts";
-import type { Output } from "../output.ts";
-import { installFromSource } from "../../store/mod.ts";
-import type { FetchProgress, SourceFlags } from "../../sources/mod.ts";
-import { capabilityNames, dataFormatOption, openStore } from "./skill_list.ts";
-import { installConsent } from "./skill_capabilities.ts";
+import type { SourceFlags } from "../../sources/mod.ts";
+import { formatOption, openStoreFor } from "../options.ts";
+import { capabilityNames } from "../skill_view.ts";
+import { installConsent } from "../grant_prompt.ts";
+import { progressReporter } from "../progress.ts";
 
 interface AddOptions extends SourceFlags {
   insecure?: boolean;
@@ -44,15 +44,16 @@ export function addCommand(ctx: CommandContext): Command {
     )
     .addOption(new Option("--features <list>", "features to turn on, comma separated"))
     .option("--no-default-features", "leave the skill's default features off")
-    .addOption(dataFormatOption(["text", "json"]))
+    .addOption(formatOption(["text", "json"]))
     .action(async (spec: string | undefined, options: AddOptions, command: Command) => {
       const out = ctx.output();
-      const store = await openStore(ctx);
+      const store = await openStoreFor(ctx);
+      const { installSkill } = await import("../../ops/mod.ts");
       const { formatFetchProgress } = await import("../../sources/mod.ts");
       const bar = progressReporter(out, formatFetchProgress);
       let result;
       try {
-        result = await installFromSource(store, spec, {
+        result = await installSkill(store, spec, {
           flags: {
             path: options.path,
             git: options.git,
@@ -73,7 +74,7 @@ export function addCommand(ctx: CommandContext): Command {
             out.progress(message);
           },
           // The grant prompt (SPEC §6), before anything changes.
-          consent: installConsent(ctx, store, {
+          consent: installConsent(ctx, store.home, {
             assumeYes: options.yes === true,
             yesCommand: ["caro skill add", spec, ...sourceFlags(options), "--yes"]
               .filter((part) => part !== undefined).join(" "),
@@ -128,47 +129,6 @@ export function addCommand(ctx: CommandContext): Command {
       }
       if (!result.enabled) out.line(`  enable it: caro skill enable ${result.id}`);
     });
-}
-
-/** Draws fetch progress on stderr: a redrawn bar on a terminal, else a plain line a second. */
-export function progressReporter(
-  out: Output,
-  format: (progress: FetchProgress, width?: number) => string,
-): { report: (p: FetchProgress) => void; end: () => void } {
-  const isTerminal = Deno.stderr.isTerminal();
-  const encoder = new TextEncoder();
-  let drawn = false;
-  let last = 0;
-  let lastText = "";
-  const write = (text: string) => {
-    let bytes = encoder.encode(text);
-    while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
-  };
-  return {
-    report: (progress) => {
-      if (out.isQuiet) return;
-      const now = performance.now();
-      const done = progress.kind === "download"
-        ? progress.total !== undefined && progress.bytes >= progress.total
-        : progress.total !== undefined && progress.loaded >= progress.total;
-      if (now - last < (isTerminal ? 100 : 1000) && !done) return;
-      const text = format(progress, isTerminal ? 24 : 0);
-      // git reports the end of a phase more than once.
-      if (text === lastText) return;
-      last = now;
-      lastText = text;
-      if (isTerminal) {
-        write(`\r${text}\x1b[K`);
-        drawn = true;
-      } else {
-        write(`${text}\n`);
-      }
-    },
-    end: () => {
-      if (drawn) write("\n");
-      drawn = false;
-    },
-  };
 }
 
 /** The source flags as typed, for the `--yes` hint of the grant prompt. */

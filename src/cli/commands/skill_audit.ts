@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { SkillError } from "../../errors/mod.ts";
 import { CaroHome } from "../../store/mod.ts";
 import type { CommandContext } from "../context.ts";
-import { dataFormatOption } from "./skill_list.ts";
+import { formatOption } from "../options.ts";
 
 const UNITS: Readonly<Record<string, number>> = {
   s: 1000,
@@ -62,13 +62,13 @@ export function auditCommand(ctx: CommandContext): Command {
       "--since <when>",
       "only entries since a duration ago (30m, 12h, 7d) or an RFC 3339 time",
     )
-    .addOption(dataFormatOption(["table", "json"]))
+    .addOption(formatOption(["table", "json"]))
     .action(async (id: string | undefined, options: { since?: string; format: string }) => {
       const out = ctx.output();
       const since = options.since === undefined ? undefined : parseSince(options.since);
       const home = CaroHome.resolve(ctx.globals().home);
-      const { readAuditLog } = await import("../../capability/mod.ts");
-      const entries = await readAuditLog(home.auditLog, { skillId: id, since });
+      const { readAudit } = await import("../../ops/mod.ts");
+      const entries = await readAudit(home, { skillId: id, since });
       if (options.format === "json") return out.json({ entries });
       if (entries.length === 0) {
         out.line(

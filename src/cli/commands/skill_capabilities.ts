@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { SkillError } from "../../errors/mod.ts";
-import type { Capabilities, CapabilityName, Decision } from "../../capability/mod.ts";
-import type { GrantRequest, SkillStore } from "../../store/mod.ts";
+import type { Decision } from "../../capability/mod.ts";
+import type { GrantChange, GrantRow } from "../../ops/mod.ts";
 import type { CommandContext } from "../context.ts";
-import { dataFormatOption, openStore } from "./skill_list.ts";
+import { formatOption, openStoreFor } from "../options.ts";
 
 interface CapabilitiesOptions {
   checkCommand?: string;
@@ -11,63 +11,6 @@ interface CapabilitiesOptions {
   write?: boolean;
   checkUrl?: string;
   format: string;
-}
-
-/**
- * The capability prompt of `caro skill add` (and of `caro skill update` when
- * a new version requests more): a {@link GrantRequest} handler for
- * `SkillStore.install`'s `consent` option that reads the config.toml policy
- * and asks on the terminal (never without one).
- *
- * @example
- * ```ts
- * import { Command } from "commander";
- * import { contextOf } from "../context.ts";
- * import { CaroHome } from "../../store/mod.ts";
- * import { CapabilitiesSchema } from "../../capability/mod.ts";
- * import { installConsent } from "./skill_capabilities.ts";
- * const consent = installConsent(contextOf(new Command()), { home: new CaroHome("/nonexistent") }, {
- *   assumeYes: true,
- *   yesCommand: "caro skill add ./x --yes",
- * });
- * const requested = CapabilitiesSchema.parse({ env_read: ["LANG"] });
- * const granted = await consent({ id: "custom.x", version: "1.0.0", requested, previous: null });
- * if (granted.env_read[0] !== "LANG") throw new Error();
- * ```
- */
-export function installConsent(
-  ctx: CommandContext,
-  store: Pick<SkillStore, "home">,
-  options: {
-    assumeYes: boolean;
-    yesCommand: string;
-    signal?: AbortSignal;
-    /** `update` words a refusal as "Not updated" (default `install`). */
-    operation?: "install" | "update";
-  },
-): (request: GrantRequest) => Promise<Capabilities> {
-  return async (request) => {
-    const { consentToCapabilities, readCapabilityPolicy } = await import(
-      "../../capability/mod.ts"
-    );
-    const { createPrompter } = await import("../../terminal/mod.ts");
-    const out = ctx.output();
-    const result = await consentToCapabilities({
-      skillId: request.id,
-      version: request.version,
-      requested: request.requested,
-      previous: request.previous,
-      policy: await readCapabilityPolicy(store.home.configFile),
-      prompter: createPrompter({ to: "grant what it requests", run: options.yesCommand }),
-      assumeYes: options.assumeYes,
-      // Requests and notes go to stderr even with --quiet: they are about security.
-      write: (line) => out.diagnostic(line),
-      yesCommand: options.yesCommand,
-      signal: options.signal,
-      operation: options.operation,
-    });
-    return result.granted;
-  };
 }
 
 /**
@@ -92,7 +35,7 @@ export function capabilitiesCommand(ctx: CommandContext): Command {
     .option("--check-path <path>", "would reading this path be allowed? (grants nothing)")
     .option("--write", "with --check-path: check writing instead of reading")
     .option("--check-url <url>", "would reaching this URL be allowed? (grants nothing)")
-    .addOption(dataFormatOption(["text", "json"]))
+    .addOption(formatOption(["text", "json"]))
     .addHelpText(
       "after",
       "\nGrants live in skills.lock. A grant covers what the skill's skill.toml requests.\n" +
@@ -107,8 +50,9 @@ export function capabilitiesCommand(ctx: CommandContext): Command {
         capability: string | undefined,
         options: CapabilitiesOptions,
       ) => {
-        const store = await openStore(ctx);
-        const info = await store.info(id); // not_found (exit 1) with the nearest ids
+        const ops = await import("../../ops/mod.ts");
+        const store = await openStoreFor(ctx);
+        await ops.skillInfo(store, id); // not_found (exit 1) with the nearest ids, first
         const isCheck = options.checkCommand !== undefined || options.checkPath !== undefined ||
           options.checkUrl !== undefined;
         if (action !== undefined) {
@@ -121,7 +65,8 @@ export function capabilitiesCommand(ctx: CommandContext): Command {
               },
             );
           }
-          return await changeGrant(ctx, store, id, action, capability, options.format);
+          const change = await ops.changeGrant(store, id, action, capability);
+          return printChange(ctx, change, options.format);
         }
         if (options.write && options.checkPath === undefined) {
           throw new SkillError("usage", "--write goes with --check-path", {
@@ -131,51 +76,26 @@ export function capabilitiesCommand(ctx: CommandContext): Command {
             }],
           });
         }
-        if (isCheck) return await runChecks(ctx, store, id, options);
-        await show(
-          ctx,
-          id,
-          info.entry.requestedCapabilities,
-          info.granted,
-          info.entry.bundled,
-          options.format,
-        );
+        if (isCheck) {
+          await ops.checkGrants(store, id, {
+            command: options.checkCommand,
+            path: options.checkPath,
+            write: options.write,
+            url: options.checkUrl,
+          }, (decisions) => printDecisions(ctx, id, decisions, options.format));
+          return;
+        }
+        show(ctx, await ops.describeGrants(store, id), options.format);
       },
     );
 }
 
-async function show(
+function show(
   ctx: CommandContext,
-  id: string,
-  requested: Capabilities,
-  grantedOrNull: Capabilities | null,
-  bundled: boolean,
+  grants: { id: string; bundled: boolean; rows: GrantRow[] },
   format: string,
-): Promise<void> {
-  const { CAPABILITY_NAMES, CAPABILITY_RISK, capabilitySummary, covers, noCapabilities } =
-    await import("../../capability/mod.ts");
-  // Bundled core.* skills ship inside caro: trusted with what they request.
-  const granted = bundled ? requested : grantedOrNull ?? noCapabilities();
-  const rows = CAPABILITY_NAMES.map((name) => {
-    const asked = capabilitySummary(requested, name);
-    const given = capabilitySummary(granted, name);
-    const status = asked === null
-      ? given === null ? "not requested" : "granted (not requested)"
-      : given === null
-      ? "not granted"
-      : covers(granted, requested, name)
-      ? bundled ? "granted (bundled)" : "granted"
-      : "partly granted";
-    return {
-      name,
-      risk: CAPABILITY_RISK[name],
-      requested: valueOf(requested, name),
-      granted: valueOf(granted, name),
-      status,
-      requestedText: asked,
-      grantedText: given,
-    };
-  });
+): void {
+  const { id, bundled, rows } = grants;
   const out = ctx.output();
   if (format === "json") {
     return out.json({
@@ -208,88 +128,17 @@ async function show(
   }
 }
 
-function valueOf(caps: Capabilities, name: CapabilityName): unknown {
-  if (name === "terminal_exec") return caps.terminal_exec?.allowed ? caps.terminal_exec : null;
-  if (name === "secrets_access") return caps.secrets_access ? true : null;
-  return caps[name].length > 0 ? caps[name] : null;
-}
-
-async function changeGrant(
+async function printChange(
   ctx: CommandContext,
-  store: SkillStore,
-  id: string,
-  action: string,
-  capability: string | undefined,
+  change: GrantChange,
   format: string,
 ): Promise<void> {
-  const {
-    CAPABILITY_NAMES,
-    capabilitySummary,
-    covers,
-    grantCapability,
-    readCapabilityPolicy,
-    revokeCapability,
-  } = await import("../../capability/mod.ts");
-  const { didYouMean } = await import("../../suggest/mod.ts");
-  if (action !== "grant" && action !== "revoke") {
-    throw new SkillError("usage", `Unknown action "${action}": use grant or revoke`, {
-      hints: [
-        { to: "grant one", run: `caro skill capabilities ${id} grant terminal_exec` },
-        { to: "see its capabilities", run: `caro skill capabilities ${id}` },
-      ],
-    });
-  }
-  if (capability === undefined || !(CAPABILITY_NAMES as readonly string[]).includes(capability)) {
-    const near = capability === undefined ? [] : didYouMean(capability, CAPABILITY_NAMES);
-    throw new SkillError(
-      "usage",
-      capability === undefined
-        ? `Which capability? caro skill capabilities ${id} ${action} needs one`
-        : `"${capability}" is not a capability`,
-      {
-        why: `capabilities: ${CAPABILITY_NAMES.join(", ")}`,
-        hints: (near.length > 0 ? near : ["terminal_exec"]).map((n) => ({
-          to: `${action} ${n}`,
-          run: `caro skill capabilities ${id} ${action} ${n}`,
-        })),
-      },
-    );
-  }
-  const name = capability as CapabilityName;
+  const { capabilitySummary } = await import("../../capability/mod.ts");
+  const { grantValue } = await import("../../ops/mod.ts");
+  const { id, action, capability: name, after, note } = change;
   const out = ctx.output();
-  if (action === "grant") {
-    const policy = await readCapabilityPolicy(store.home.configFile);
-    if (policy.neverGrant.includes(name)) {
-      throw new SkillError(
-        "capability_denied",
-        `Not granting ${name} to ${id}: config.toml forbids it`,
-        {
-          why: `[skills.capabilities] never_grant in ${store.home.configFile} lists ${name}`,
-          hints: [{
-            to: "allow it again",
-            run: `remove ${name} from never_grant in ${store.home.configFile}`,
-          }],
-        },
-      );
-    }
-  }
-  let note = "";
-  const { after } = await store.changeGrants(id, (granted, requested) => {
-    if (action === "revoke") {
-      if (capabilitySummary(granted, name) === null) note = `${name} was not granted to ${id}`;
-      return revokeCapability(granted, name);
-    }
-    if (capabilitySummary(requested, name) === null) {
-      throw new SkillError("usage", `${id} does not request ${name}`, {
-        why: "a grant covers what the skill's [capabilities] request, nothing more",
-        hints: [{ to: "see what it requests", run: `caro skill capabilities ${id}` }],
-      });
-    }
-    if (covers(granted, requested, name)) note = `${name} was already granted to ${id}`;
-    return grantCapability(granted, requested, name);
-  });
   if (format === "json") {
-    return out.json({ id, action, capability: name, granted: valueOf(after, name) });
+    return out.json({ id, action, capability: name, granted: grantValue(after, name) });
   }
   if (note) out.line(note);
   else if (action === "grant") {
@@ -297,64 +146,20 @@ async function changeGrant(
   } else out.line(`Revoked ${name} from ${id}`);
 }
 
-async function runChecks(
+function printDecisions(
   ctx: CommandContext,
-  store: SkillStore,
   id: string,
-  options: CapabilitiesOptions,
-): Promise<void> {
-  const { enforcerFor } = await import("../../store/mod.ts");
-  const enforcer = await enforcerFor(store);
-  const decisions: Decision[] = [];
-  if (options.checkCommand !== undefined) {
-    const { programs: _p, files: _f, ...decision } = await enforcer.checkCommand(
-      id,
-      options.checkCommand,
-    );
-    decisions.push(decision);
-  }
-  if (options.checkPath !== undefined) {
-    decisions.push(await enforcer.checkFilesystem(id, options.checkPath, options.write === true));
-  }
-  if (options.checkUrl !== undefined) {
-    decisions.push(await enforcer.checkNetwork(id, options.checkUrl));
-  }
+  decisions: Decision[],
+  format: string,
+): void {
   const out = ctx.output();
-  if (options.format === "json") {
+  if (format === "json") {
     out.json({ id, allowed: decisions.every((d) => d.allowed), checks: decisions });
-  } else {
-    const c = out.colors;
-    for (const d of decisions) {
-      out.line(
-        `${d.allowed ? c.green("allowed") : c.red("denied")}  ${d.capability}  ${d.resource}`,
-      );
-      out.line(`  ${d.reason}`);
-    }
+    return;
   }
-  const denied = decisions.filter((d) => !d.allowed);
-  if (denied.length > 0) {
-    throw new SkillError(
-      "capability_denied",
-      `${id} may not ${denied.map((d) => `${verb(d)} ${d.resource}`).join(", ")}`,
-      {
-        why: denied.map((d) => d.reason).join("\n"),
-        hints: [{ to: "see what it is granted", run: `caro skill capabilities ${id}` }],
-      },
-    );
-  }
-}
-
-function verb(decision: Decision): string {
-  switch (decision.capability) {
-    case "terminal_exec":
-      return "run";
-    case "filesystem_write":
-      return "write";
-    case "filesystem_read":
-      return "read";
-    case "network":
-      return "reach";
-    default:
-      return "use";
+  const c = out.colors;
+  for (const d of decisions) {
+    out.line(`${d.allowed ? c.green("allowed") : c.red("denied")}  ${d.capability}  ${d.resource}`);
+    out.line(`  ${d.reason}`);
   }
 }

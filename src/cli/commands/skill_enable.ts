@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CommandContext } from "../context.ts";
-import { openStore } from "./skill_list.ts";
+import { openStoreFor } from "../options.ts";
 
 /** `caro skill enable ID` and `caro skill disable ID`. */
 export function enableCommands(ctx: CommandContext): Command[] {
@@ -14,8 +14,8 @@ export function enableCommands(ctx: CommandContext): Command[] {
       .argument("<id>", "the skill id")
       .action(async (id: string) => {
         const out = ctx.output();
-        const store = await openStore(ctx);
-        const changed = await store.setEnabled(id, enabled);
+        const { setSkillEnabled } = await import("../../ops/mod.ts");
+        const changed = await setSkillEnabled(await openStoreFor(ctx), id, enabled);
         out.line(
           changed
             ? `${name === "enable" ? "Enabled" : "Disabled"} ${id}`

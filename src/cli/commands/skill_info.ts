@@ -1,24 +1,18 @@
 import { Command } from "commander";
 import type { CommandContext } from "../context.ts";
-import {
-  capabilityNames,
-  dataFormatOption,
-  openStore,
-  printYaml,
-  providesList,
-  skillJson,
-} from "./skill_list.ts";
+import { formatOption, openStoreFor } from "../options.ts";
+import { capabilityNames, printYaml, providesList, skillJson } from "../skill_view.ts";
 
 /** `caro skill info ID [--format text|json|yaml]`. */
 export function infoCommand(ctx: CommandContext): Command {
   return new Command("info")
     .description("Show one skill: version, source, topics, capabilities, dependencies")
     .argument("<id>", "the skill id, e.g. core.shell")
-    .addOption(dataFormatOption(["text", "json", "yaml"]))
+    .addOption(formatOption(["text", "json", "yaml"]))
     .action(async (id: string, options: { format: string }) => {
       const out = ctx.output();
-      const store = await openStore(ctx);
-      const info = await store.info(id);
+      const { skillInfo } = await import("../../ops/mod.ts");
+      const info = await skillInfo(await openStoreFor(ctx), id);
       const s = info.entry;
       const granted = info.granted ? capabilityNames(info.granted) : [];
       const data = {

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
-import { initSkill, type SkillType } from "../../manifest/mod.ts";
+import type { SkillType } from "../../manifest/mod.ts";
 import type { CommandContext } from "../context.ts";
-import { formatOption } from "./skill_validate.ts";
+import { formatOption } from "../options.ts";
 
 /** `caro skill init ID [--type knowledge|recipe|full] [--dir DIR]`. */
 export function initCommand(ctx: CommandContext): Command {
@@ -16,6 +16,7 @@ export function initCommand(ctx: CommandContext): Command {
     .addOption(formatOption(["text", "json"]))
     .action(async (id: string, options: { type: SkillType; dir?: string; format: string }) => {
       const out = ctx.output();
+      const { initSkill } = await import("../../ops/mod.ts");
       const { dir, files } = await initSkill({ id, type: options.type, dir: options.dir });
       if (options.format === "json") {
         out.json({ id, type: options.type, dir, files });

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CommandContext } from "../context.ts";
-import { dataFormatOption, openStore } from "./skill_list.ts";
+import { formatOption, openStoreFor } from "../options.ts";
 
 /** `caro skill remove ID [--force] [--keep-config]`. */
 export function removeCommand(ctx: CommandContext): Command {
@@ -12,12 +12,12 @@ export function removeCommand(ctx: CommandContext): Command {
       "--keep-config",
       "keep its grants, enabled state and features in skills.lock for a later add",
     )
-    .addOption(dataFormatOption(["text", "json"]))
+    .addOption(formatOption(["text", "json"]))
     .action(
       async (id: string, options: { force?: boolean; keepConfig?: boolean; format: string }) => {
         const out = ctx.output();
-        const store = await openStore(ctx);
-        const result = await store.remove(id, options);
+        const { removeSkill } = await import("../../ops/mod.ts");
+        const result = await removeSkill(await openStoreFor(ctx), id, options);
         if (options.format === "json") return out.json(result);
         out.line(`${out.colors.green("Removed")} ${result.id} ${result.version}`);
         if (result.keptConfig) {

@@ -1,11 +1,10 @@
 import { Command } from "commander";
 import { type ErrorCode, SkillError } from "../../errors/mod.ts";
 import type { CommandContext } from "../context.ts";
-import { updateSkills } from "../../store/mod.ts";
-import type { SkillUpdate } from "../../store/mod.ts";
-import { dataFormatOption, openStore } from "./skill_list.ts";
-import { progressReporter } from "./skill_add.ts";
-import { installConsent } from "./skill_capabilities.ts";
+import type { SkillUpdate } from "../../ops/mod.ts";
+import { formatOption, openStoreFor } from "../options.ts";
+import { progressReporter } from "../progress.ts";
+import { installConsent } from "../grant_prompt.ts";
 
 interface UpdateCliOptions {
   check?: boolean;
@@ -24,10 +23,11 @@ export function updateCommand(ctx: CommandContext): Command {
     .option("-y, --yes", "grant what the new versions request without asking")
     .option("--major", "allow a newer major version of a git tag")
     .option("--insecure", "allow plain http:// to hosts other than this machine")
-    .addOption(dataFormatOption(["table", "json"]))
+    .addOption(formatOption(["table", "json"]))
     .action(async (id: string | undefined, options: UpdateCliOptions) => {
       const out = ctx.output();
-      const store = await openStore(ctx);
+      const store = await openStoreFor(ctx);
+      const { updateSkills } = await import("../../ops/mod.ts");
       const { formatFetchProgress } = await import("../../sources/mod.ts");
       const bar = progressReporter(out, formatFetchProgress);
       let report;
@@ -39,7 +39,7 @@ export function updateCommand(ctx: CommandContext): Command {
           insecure: options.insecure,
           onFetchProgress: bar.report,
           // The grant prompt sees the new version's requests (new ones must be granted again).
-          consent: installConsent(ctx, store, {
+          consent: installConsent(ctx, store.home, {
             assumeYes: options.yes === true,
             yesCommand: `caro skill update${id ? ` ${id}` : ""} --yes`,
           }),

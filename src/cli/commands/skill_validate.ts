@@ -1,8 +1,8 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { SkillError } from "../../errors/mod.ts";
-import { validateSkillFolder, type ValidationReport } from "../../manifest/mod.ts";
-import { isBundledPath } from "../../store/mod.ts";
+import type { ValidationReport } from "../../manifest/mod.ts";
 import { CARO_VERSION } from "../version.ts";
+import { formatOption } from "../options.ts";
 import { formatFinding } from "../report.ts";
 import type { CommandContext } from "../context.ts";
 
@@ -17,17 +17,11 @@ export function validateCommand(ctx: CommandContext): Command {
     .addOption(formatOption(["text", "json"]))
     .action(async (paths: string[], options: { strict?: boolean; format: "text" | "json" }) => {
       const out = ctx.output();
-      const reports: ValidationReport[] = [];
-      for (const folder of await expandSkillFolders(paths)) {
-        const real = await Deno.realPath(folder);
-        reports.push(
-          await validateSkillFolder(folder, {
-            strict: options.strict,
-            isBundled: isBundledPath(real),
-            caroVersion: CARO_VERSION,
-          }),
-        );
-      }
+      const { validateSkills } = await import("../../ops/mod.ts");
+      const reports = await validateSkills(paths, {
+        strict: options.strict,
+        caroVersion: CARO_VERSION,
+      });
       const failed = reports.filter((r) => !r.ok);
       if (options.format === "json") {
         out.json({
@@ -76,49 +70,4 @@ function toJson(report: ValidationReport) {
     warnings: report.warnings,
     diagnostics: report.diagnostics,
   };
-}
-
-/** A `--format` option limited to the given choices, defaulting to the first. */
-export function formatOption(choices: string[]): Option {
-  return new Option("--format <format>", "output format").choices(choices).default(choices[0]);
-}
-
-/**
- * Each path that holds a manifest, or else each direct subfolder that does;
- * a path with neither is kept so validation reports it.
- */
-async function expandSkillFolders(paths: string[]): Promise<string[]> {
-  const folders: string[] = [];
-  for (const path of paths) {
-    if (await hasManifest(path)) {
-      folders.push(path);
-      continue;
-    }
-    const children: string[] = [];
-    try {
-      for await (const entry of Deno.readDir(path)) {
-        const child = `${path.replace(/\/+$/, "")}/${entry.name}`;
-        if (entry.isDirectory && await hasManifest(child)) children.push(child);
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
-        throw error;
-      }
-    }
-    folders.push(...(children.length > 0 ? children.sort() : [path]));
-  }
-  return folders;
-}
-
-async function hasManifest(dir: string): Promise<boolean> {
-  for (const name of ["skill.toml", "SKILL.md"]) {
-    try {
-      if ((await Deno.stat(`${dir}/${name}`)).isFile) return true;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
-        throw error;
-      }
-    }
-  }
-  return false;
 }

@@ -1,17 +1,17 @@
 import { Command } from "commander";
 import { SkillError } from "../../errors/mod.ts";
 import type { CommandContext } from "../context.ts";
-import { dataFormatOption, openStore } from "./skill_list.ts";
+import { formatOption, openStoreFor } from "../options.ts";
 
 /** `caro skill verify [--format text|json]`: recompute every tree hash. */
 export function verifyCommand(ctx: CommandContext): Command {
   return new Command("verify")
     .description("Check every installed skill against the integrity in skills.lock")
-    .addOption(dataFormatOption(["text", "json"]))
+    .addOption(formatOption(["text", "json"]))
     .action(async (options: { format: string }) => {
       const out = ctx.output();
-      const store = await openStore(ctx);
-      const report = await store.verify();
+      const { verifySkills } = await import("../../ops/mod.ts");
+      const report = await verifySkills(await openStoreFor(ctx));
       const c = out.colors;
       const describe = (s: (typeof report.skills)[number]) =>
         s.firstDifference

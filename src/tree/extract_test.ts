@@ -2,7 +2,7 @@ import { createTarPacker, packTar, type TarEntry } from "modern-tar";
 import { Zip, type ZipInputFile, zipSync } from "fflate";
 import { join } from "node:path";
 import { SkillError } from "../errors/mod.ts";
-import { type ArchiveFormat, extractArchive, type ExtractLimits } from "./archive.ts";
+import { type ArchiveFormat, extractArchive, type ExtractLimits } from "./extract.ts";
 
 const enc = new TextEncoder();
 
