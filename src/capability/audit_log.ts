@@ -7,7 +7,11 @@
  * @module
  */
 import { z } from "zod";
-import { redactCredentials, SkillError } from "../errors/mod.ts";
+import { redactSecrets, SkillError } from "../errors/mod.ts";
+import { statOrNull } from "../tree/mod.ts";
+
+/** Removes secrets from text bound for a log; the one implementation is in `errors/`. */
+export { redactSecrets };
 
 /**
  * One line of the audit log (SPEC §6). Unknown fields are kept so the format can grow.
@@ -47,30 +51,6 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 /** Default size past which `audit.log` is rotated to `audit.log.1`: 10 MiB. */
 export const DEFAULT_AUDIT_MAX_BYTES = 10 * 1024 * 1024;
-
-/**
- * Removes secrets from text bound for a log: URL credentials, values of
- * variables and flags named like secrets, and bearer tokens.
- *
- * @example
- * ```ts
- * import { redactSecrets } from "./audit_log.ts";
- * const text = redactSecrets("AWS_SECRET_ACCESS_KEY=abc aws --token=xyz s3 ls");
- * if (text !== "AWS_SECRET_ACCESS_KEY=*** aws --token=*** s3 ls") throw new Error(text);
- * ```
- */
-export function redactSecrets(text: string): string {
-  return redactCredentials(text)
-    .replace(
-      /\b([A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_]*=)("[^"]*"|'[^']*'|\S+)/gi,
-      "$1***",
-    )
-    .replace(
-      /(--?(?:password|passwd|token|secret|api-key|apikey|access-key|secret-key|auth)(?:=|\s+))("[^"]*"|'[^']*'|\S+)/gi,
-      "$1***",
-    )
-    .replace(/\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/g, "$1 ***");
-}
 
 /** Options of {@link AuditLog}. */
 export interface AuditLogOptions {
@@ -160,15 +140,6 @@ export class AuditLog {
     throw new SkillError("io", `Cannot write the audit log ${this.path}`, {
       why: "it kept being rotated by other processes",
     });
-  }
-}
-
-async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
   }
 }
 

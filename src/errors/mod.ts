@@ -3,6 +3,12 @@
  * (which maps to the process exit code of SPEC §9), what happened, why, and the
  * commands that fix it. The one place that prints these lives in `src/cli/`.
  *
+ * - {@link SkillError}, {@link exitCodeOf}: the error and its exit code.
+ * - {@link ValidationError}: a `validation` error that keeps its {@link Diagnostic}s;
+ *   {@link formatDiagnostic} prints one.
+ * - {@link redactCredentials}, {@link redactSecrets}: credentials and secrets
+ *   removed from text bound for an error or a log, in linear time (`redact.ts`).
+ *
  * @example
  * ```ts
  * import { SkillError, exitCodeOf } from "./mod.ts";
@@ -14,6 +20,7 @@
  *
  * @module
  */
+export { redactCredentials, redactSecrets } from "./redact.ts";
 
 /** Stable error codes; each maps to one exit code (see {@link EXIT_CODES}). */
 export type ErrorCode =
@@ -109,29 +116,6 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof SkillError ? EXIT_CODES[error.code] : EXIT_CODES.internal;
 }
 
-/**
- * Removes credentials from every URL in a text (userinfo, and query values of
- * parameters that look like tokens), so errors and logs never leak them.
- *
- * @example
- * ```ts
- * import { redactCredentials } from "./mod.ts";
- * const text = redactCredentials("fetch https://bob:s3cret@git.example.com/r.git failed");
- * if (text !== "fetch https://***@git.example.com/r.git failed") throw new Error(text);
- * const at = redactCredentials("https://bob:p@ss@h.test/x");
- * if (at !== "https://***@h.test/x") throw new Error(at);
- * ```
- */
-export function redactCredentials(text: string): string {
-  return text
-    // Up to the authority's last @: a password may hold @ itself.
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s]+@/gi, "$1***@")
-    .replace(
-      /([?&](?:access_token|token|api_key|apikey|key|password|secret|sig|signature)=)[^&\s#]+/gi,
-      "$1***",
-    );
-}
-
 /** How serious a {@link Diagnostic} is: errors are fatal, warnings only with `--strict`. */
 export type Severity = "error" | "warning";
 
@@ -178,4 +162,60 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`;
   const head = `${where}: ${d.severity}[${d.rule}]: ${d.message}`;
   return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
+
+/** Options for {@link ValidationError}: a {@link SkillError}'s but `why`, made from the diagnostics. */
+export type ValidationErrorOptions = Omit<SkillErrorOptions, "why">;
+
+/**
+ * A `validation` {@link SkillError} that keeps the {@link Diagnostic}s it
+ * reports, so a caller can count, filter or print them instead of parsing text.
+ * Its `why` has a line `file:line:col message (hint)` per error, or per
+ * diagnostic when none is an error.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeOf, ValidationError } from "./mod.ts";
+ * const err = new ValidationError("custom.demo is not a valid skill: 1 error, 1 warning", [
+ *   { severity: "error", rule: "version-semver", file: "skill.toml", line: 4, column: 11,
+ *     message: 'version "1.0" is not semver', hint: 'write three numbers, e.g. "1.0.0"' },
+ *   { severity: "warning", rule: "unknown-key", file: "skill.toml", line: 9, column: 1,
+ *     message: "unknown key colour" },
+ * ], { hints: [{ to: "see every finding", run: "caro skill validate ./custom.demo" }] });
+ * const why = 'skill.toml:4:11 version "1.0" is not semver (write three numbers, e.g. "1.0.0")';
+ * if (err.why !== why) throw new Error(err.why);
+ * if (exitCodeOf(err) !== 5 || err.diagnostics.length !== 2) throw new Error();
+ * ```
+ */
+export class ValidationError extends SkillError {
+  /** Every finding, warnings included, in the order given. */
+  readonly diagnostics: Diagnostic[];
+
+  /**
+   * Builds the error, its `why` made from the diagnostics.
+   *
+   * @param message What could not be done, e.g. `custom.demo is not a valid skill: 1 error, 0 warnings`.
+   * @param diagnostics The findings; `why` is made from them.
+   * @param options Hints and cause.
+   */
+  constructor(
+    message: string,
+    diagnostics: readonly Diagnostic[],
+    options: ValidationErrorOptions = {},
+  ) {
+    // Errors are what stopped it; warnings are shown only when they alone did
+    // (validation with `--strict`).
+    const hasErrors = diagnostics.some((d) => d.severity === "error");
+    const why = diagnostics
+      .filter((d) => d.severity === "error" || !hasErrors)
+      .map((d) =>
+        `${d.file}${d.line ? `:${d.line}:${d.column}` : ""} ${d.message}${
+          d.hint ? ` (${d.hint})` : ""
+        }`
+      )
+      .join("\n");
+    super("validation", message, { ...options, why });
+    this.name = "ValidationError";
+    this.diagnostics = [...diagnostics];
+  }
 }

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { type Diagnostic, SkillError } from "../errors/mod.ts";
+import { type Diagnostic, SkillError, ValidationError } from "../errors/mod.ts";
 import { copyFiles, isFile, walkTree } from "../tree/mod.ts";
 import type { RecipeSummary, SkillManifest } from "./model.ts";
 import { type ManifestParse, parseManifest } from "./parse.ts";
@@ -181,18 +181,14 @@ export async function loadSkillFolder(
   throw validationError(report);
 }
 
-/** The {@link SkillError} that describes a failed {@link ValidationReport}. */
-export function validationError(report: ValidationReport): SkillError {
-  const shown = report.diagnostics.filter((d) => d.severity === "error" || report.errors === 0);
-  const why = shown.map((d) =>
-    `${d.file}${d.line ? `:${d.line}:${d.column}` : ""} ${d.message}${d.hint ? ` (${d.hint})` : ""}`
-  ).join("\n");
-  return new SkillError(
-    "validation",
+/** The error that describes a failed {@link ValidationReport}, carrying its findings. */
+export function validationError(report: ValidationReport): ValidationError {
+  return new ValidationError(
     `${report.id ?? report.path} is not a valid skill: ${count(report.errors, "error")}, ${
       count(report.warnings, "warning")
     }`,
-    { why, hints: [{ to: "see every finding", run: `caro skill validate ${report.path}` }] },
+    report.diagnostics,
+    { hints: [{ to: "see every finding", run: `caro skill validate ${report.path}` }] },
   );
 }
 
