@@ -7,6 +7,11 @@ export interface CommandContext {
   globals(): GlobalOptions;
   /** The output for this run, honouring `--quiet` and `--no-color`. */
   output(): Output;
+  /**
+   * The exit code when the command succeeds (default 0): `caro skill exec`
+   * exits with the code of the command it ran.
+   */
+  exitCode: number;
 }
 
 /** A context reading the global options of `program` once they are parsed. */
@@ -16,5 +21,6 @@ export function contextOf(program: Command): CommandContext {
   return {
     globals,
     output: () => output ??= new Output({ quiet: globals().quiet, color: globals().color }),
+    exitCode: 0,
   };
 }

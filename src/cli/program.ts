@@ -25,6 +25,7 @@ const SKILL_COMMANDS: Record<string, () => Promise<Make>> = {
   test: async () => (await import("./commands/skill_test.ts")).testCommand,
   capabilities: async () => (await import("./commands/skill_capabilities.ts")).capabilitiesCommand,
   audit: async () => (await import("./commands/skill_audit.ts")).auditCommand,
+  exec: async () => (await import("./commands/skill_exec.ts")).execCommand,
 };
 
 const TOP_COMMANDS: Record<string, () => Promise<Make>> = {
@@ -57,6 +58,13 @@ function commandWords(args: readonly string[]): string[] {
  * they name is loaded; without (or for help and unknown commands), all are.
  */
 export async function buildProgram(args?: readonly string[]): Promise<Command> {
+  return (await buildCli(args)).program;
+}
+
+/** The command tree and the context its commands share. */
+async function buildCli(
+  args?: readonly string[],
+): Promise<{ program: Command; ctx: CommandContext }> {
   const program = new Command("caro")
     .description("caro skills: teach the caro terminal assistant new domains")
     .version(CARO_VERSION, "-V, --version", "print the version")
@@ -109,7 +117,7 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
         ),
     });
   }
-  return program;
+  return { program, ctx };
 }
 
 function usagePath(command: Command): string {
@@ -120,10 +128,10 @@ function usagePath(command: Command): string {
 
 /** Runs the CLI on `args` and returns the exit code; never throws. */
 export async function runCli(args: string[]): Promise<number> {
-  const program = await buildProgram(args);
+  const { program, ctx } = await buildCli(args);
   try {
     await program.parseAsync(args, { from: "user" });
-    return 0;
+    return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) {

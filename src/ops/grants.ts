@@ -18,6 +18,7 @@ import type {
   CapabilityEnforcer,
   CapabilityName,
   Decision,
+  PathContext,
 } from "../capability/mod.ts";
 import type { Prompter } from "../terminal/mod.ts";
 import {
@@ -39,6 +40,32 @@ export interface EnforcerForOptions {
   override?: ReadonlyMap<string, Capabilities>;
   /** Write the checks to the home's audit.log (default true). */
   audit?: boolean;
+}
+
+/**
+ * What `~`, `./`, `$CARO_PROJECT_ROOT` and `$CARO_CACHE` mean for a command of
+ * this home: the one answer the enforcer judges with and the sandbox mounts
+ * and exports, so a path is checked where it is used.
+ *
+ * @example
+ * ```ts
+ * import { pathContextFor } from "./grants.ts";
+ * import { CaroHome } from "../store/mod.ts";
+ * const paths = pathContextFor(new CaroHome("/h"), { cwd: "/work", projectRoot: "/work" });
+ * if (paths.cacheDir !== "/h/cache" || paths.projectRoot !== "/work") throw new Error();
+ * ```
+ */
+export function pathContextFor(
+  home: CaroHome,
+  options: { cwd?: string; projectRoot?: string } = {},
+): PathContext {
+  const cwd = options.cwd ?? Deno.cwd();
+  return {
+    home: Deno.env.get("HOME") ?? "/",
+    projectRoot: options.projectRoot ?? Deno.env.get("CARO_PROJECT_ROOT") ?? cwd,
+    cacheDir: home.cacheDir,
+    cwd,
+  };
 }
 
 /**
@@ -64,17 +91,11 @@ export async function enforcerFor(
   const grants = await store.grants();
   for (const [id, caps] of options.override ?? []) grants.set(id, caps);
   const policy = await readCapabilityPolicy(store.home.configFile);
-  const cwd = options.cwd ?? Deno.cwd();
   return new CapabilityEnforcer({
     grants,
     auditLog: options.audit === false ? null : store.home.auditLog,
     auditMaxBytes: policy.auditMaxBytes,
-    paths: {
-      home: Deno.env.get("HOME") ?? "/",
-      projectRoot: options.projectRoot ?? Deno.env.get("CARO_PROJECT_ROOT") ?? cwd,
-      cacheDir: store.home.cacheDir,
-      cwd,
-    },
+    paths: pathContextFor(store.home, options),
   });
 }
 

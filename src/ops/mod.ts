@@ -15,6 +15,8 @@
  *   {@link runRecipe}.
  * - Context: {@link contextFor} (knowledge and recipe hints in one call),
  *   {@link openContextInjector}, {@link recipeHints}.
+ * - Running a skill's commands: {@link execForSkill} (`skill exec`) and
+ *   {@link SkillCommandRunner}, the one path: enforcer → OS sandbox → run → audit.
  * - `caro ask`: {@link askForCommand}, {@link runConfirmedCommand}.
  *
  * @example
@@ -98,3 +100,12 @@ export {
 } from "./ask.ts";
 // `caro skill init`: the scaffold is the manifest concept's own knowledge of the format.
 export { initSkill, type InitSkillOptions } from "../manifest/mod.ts";
+export {
+  execForSkill,
+  type SandboxSettings,
+  sandboxSettingsOf,
+  SkillCommandRunner,
+  type SkillExecOptions,
+  type SkillExecResult,
+  type SkillRunnerOptions,
+} from "./exec.ts";

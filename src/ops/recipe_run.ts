@@ -16,15 +16,22 @@ import {
 } from "../recipe/mod.ts";
 import type { RecipeEntry } from "./recipe_catalog.ts";
 import { auditLogFor, enforcerFor } from "./grants.ts";
+import { SkillCommandRunner } from "./exec.ts";
 
 /** Options of {@link runRecipe}. */
 export interface RunRecipeOptions {
   /** The store the recipe came from: its home holds `audit.log` and `runs/`. */
-  store: Pick<SkillStore, "home" | "grants">;
+  store: SkillStore;
   entry: RecipeEntry;
   /** Resolved parameter values. */
   values: Record<string, string>;
-  runner: Runner;
+  /**
+   * Runs the commands (default: the skill's {@link SkillCommandRunner}, the
+   * one sandboxed path; recipe tests pass a `MockRunner`).
+   */
+  runner?: Runner;
+  /** Told when commands run without an OS sandbox (`[sandbox] required = false`). */
+  warn?: (message: string) => void;
   prompter: Prompter;
   assumeYes?: boolean;
   yesHint?: string;
@@ -115,7 +122,12 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
       at: new Date().toISOString(),
     });
     const executor = new RecipeExecutor({
-      runner: options.runner,
+      runner: options.runner ??
+        await SkillCommandRunner.create(store, entry.skillId, {
+          cwd,
+          grants: options.grants,
+          warn: options.warn,
+        }),
       prompter: options.prompter,
       enforcer,
       skillId: entry.skillId,

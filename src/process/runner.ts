@@ -6,6 +6,8 @@ export interface RunOptions {
   cwd?: string;
   /** Extra environment variables, added to the inherited ones. */
   env?: Record<string, string>;
+  /** Start from an empty environment: the process sees only `env`. */
+  clearEnv?: boolean;
   /** Kill the whole process group after this many milliseconds. */
   timeoutMs?: number;
   /** Aborting kills the whole process group (Ctrl-C during a step). */
@@ -87,6 +89,7 @@ export class SystemRunner implements Runner {
         args,
         cwd: options.cwd,
         env: options.env,
+        clearEnv: options.clearEnv,
         stdin: options.interactive ? "inherit" : "null",
         stdout: options.interactive ? "inherit" : "piped",
         stderr: options.interactive ? "inherit" : "piped",

@@ -27,7 +27,7 @@
  * @module
  */
 export { bundledSkillsDir, isBundledPath } from "./bundled.ts";
-export { CaroHome, ioError } from "./home.ts";
+export { CaroHome } from "./home.ts";
 export { parseSkillsFilter, type SkillFilter } from "./filter.ts";
 export {
   byId,

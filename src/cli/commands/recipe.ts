@@ -224,17 +224,16 @@ function runRecipeCommand(ctx: CommandContext): Command {
           return;
         }
         const progress = new Progress(out);
-        const { SystemRunner } = await import("../../process/mod.ts");
         let run;
         try {
           run = await ops.runRecipe({
             store,
             entry,
             values,
-            runner: new SystemRunner(),
             prompter,
             assumeYes: options.yes,
             yesHint: `${commandLine} --yes`,
+            warn: (message) => out.diagnostic(`Warning: ${message}`),
             signal: controller.signal,
             onEvent: (event) => progress.show(event),
           });
