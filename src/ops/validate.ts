@@ -10,6 +10,7 @@ import {
 } from "../manifest/mod.ts";
 import { isDirectory, isFile, readDirOrEmpty } from "../tree/mod.ts";
 import { isBundledPath } from "../store/mod.ts";
+import { SkillError } from "../errors/mod.ts";
 
 /**
  * Checks a skill's recipe files with the recipe parser (each finding with its
@@ -103,8 +104,21 @@ export async function validateSkills(
   options: { strict?: boolean; caroVersion?: string } = {},
 ): Promise<ValidationReport[]> {
   const reports: ValidationReport[] = [];
+  for (const path of paths) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) && !path.startsWith("file://")) {
+      // Install errors name the spec the user gave; validation needs the files.
+      throw new SkillError("usage", `${path} is a source, not a folder`, {
+        why: "caro skill validate checks skill folders on disk",
+        hints: [
+          { to: "fetch and check it in one go", run: `caro skill add ${path}` },
+          { to: "or check a local copy", run: "caro skill validate ./path/to/skill" },
+        ],
+      });
+    }
+  }
   for (const folder of await expandSkillFolders(paths)) {
-    const real = await Deno.realPath(folder);
+    // A missing folder is validateSkill's own `not_found`, naming the path.
+    const real = await Deno.realPath(folder).catch(() => folder);
     reports.push(
       await validateSkill(folder, {
         strict: options.strict,

@@ -137,3 +137,20 @@ Deno.test("usage errors exit 64 and point at --help; --help and --version exit 0
   equal(version.code, 0);
   match(version.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+Deno.test("validate of what is not a folder says so with a command that works (issue 14, case 12)", async (t) => {
+  const cwd = await Deno.makeTempDir();
+  await t.step("a missing path is not_found (exit 1), not a crash (70)", async () => {
+    const r = await caro(["skill", "validate", "/no/such/path"], cwd);
+    equal(r.code, 1, r.stderr);
+    match(r.stderr, /^Error: No skill folder at \/no\/such\/path/);
+    ok(!r.stderr.includes("bug in caro"), r.stderr);
+  });
+  await t.step("a source spec is a usage error (64) saying how to check it", async () => {
+    const r = await caro(["skill", "validate", "git+http://127.0.0.1:9/skills.git"], cwd);
+    equal(r.code, 64, r.stderr);
+    match(r.stderr, /checks skill folders on disk/);
+    ok(!r.stderr.includes("bug in caro"), r.stderr);
+  });
+  await Deno.remove(cwd, { recursive: true });
+});
