@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError, Option } from "commander";
 import type { SkillStore } from "../store/mod.ts";
+import { redactCredentials } from "../errors/mod.ts";
 import { CARO_VERSION } from "./version.ts";
 import type { CommandContext } from "./context.ts";
 
@@ -61,5 +62,7 @@ export async function openStoreFor(ctx: CommandContext): Promise<SkillStore> {
     announce: (message) => out.progress(message),
     warn: (message) => out.diagnostic(`Warning: ${message}`),
     caroVersion: CARO_VERSION,
+    // Told to other caro processes that wait for this one's state lock.
+    purpose: redactCredentials(["caro", ...Deno.args].join(" ")),
   });
 }

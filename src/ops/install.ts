@@ -324,6 +324,8 @@ export async function installFetched(
       await store.recordTree(hash);
       progress(`Installing ${id} ${skill.manifest.version}`);
       await commit({ op: "install", id, staged: tree, skills: [...others, entry] });
+      // The replaced version's record of files is no longer needed.
+      if (locked) await store.pruneTreeRecords([...lock.skills.values()].map((l) => l.integrity));
       return {
         ...base,
         status: locked ? "replaced" as const : "installed" as const,

@@ -1,5 +1,7 @@
 import { CaroHome, SkillStore, type StoreOptions } from "../store/mod.ts";
 import { loadSkill } from "./validate.ts";
+import { readConfig } from "../config/mod.ts";
+import { SkillError } from "../errors/mod.ts";
 
 /**
  * Opens (and on first use creates) a caro home the way every operation does:
@@ -26,5 +28,27 @@ export async function openStore(
     : typeof home === "string"
     ? new CaroHome(home)
     : home;
-  return await SkillStore.open(resolved, { ...options, loadSkill });
+  return await SkillStore.open(resolved, {
+    ...options,
+    loadSkill,
+    lockTimeoutMs: options.lockTimeoutMs ?? await lockTimeoutOf(resolved),
+  });
+}
+
+/** `config.toml` `[store] lock_timeout_seconds`: how long a change waits for the state lock. */
+async function lockTimeoutOf(home: CaroHome): Promise<number | undefined> {
+  const config = await readConfig(home.configFile);
+  const store = config.data.store as Record<string, unknown> | undefined;
+  const seconds = store?.lock_timeout_seconds;
+  if (seconds === undefined) return undefined;
+  if (typeof seconds !== "number" || !(seconds > 0)) {
+    throw new SkillError(
+      "validation",
+      `${config.file}: [store] lock_timeout_seconds is not a positive number`,
+      {
+        hints: [{ to: "fix it", run: `$EDITOR ${config.file}` }],
+      },
+    );
+  }
+  return seconds * 1000;
 }

@@ -77,6 +77,7 @@ export async function removeSkill(
       lock.retained.delete(id);
     }
     await commit({ op: "remove", id, skills: index.skills.filter((s) => s.id !== id) });
+    await store.pruneTreeRecords([...lock.skills.values()].map((l) => l.integrity));
     return {
       id,
       version: entry.version,

@@ -40,7 +40,7 @@ export interface VerifyReport {
 /**
  * Recomputes the tree hash of every installed skill and compares it with the
  * lock, naming the first file (byte order) that differs from what was
- * installed. Records of trees no lock entry names any more are dropped.
+ * installed.
  *
  * @example
  * ```ts
@@ -57,28 +57,29 @@ export interface VerifyReport {
  * ```
  */
 export async function verifySkills(store: SkillStore): Promise<VerifyReport> {
-  return await store.change(async ({ index, lock }) => {
-    const skills: VerifiedSkill[] = [];
-    for (const locked of [...lock.skills.values()].sort(byId)) {
-      const now = await treeHash(store.home.skillDir(locked.id));
-      const ok = now.integrity === locked.integrity;
-      skills.push({
-        id: locked.id,
-        version: locked.version,
-        source: locked.source,
-        ok,
-        expected: locked.integrity,
-        actual: now.integrity,
-        firstDifference: ok ? undefined : await firstDifference(store, locked, now.files),
-      });
-    }
-    await store.pruneTreeRecords([...lock.skills.values()].map((l) => l.integrity));
-    return {
-      ok: skills.every((s) => s.ok),
-      skills,
-      bundled: index.skills.filter((s) => s.bundled).map((s) => s.id),
-    };
-  });
+  // Read-only: no state lock, so it works on a read-only home and never
+  // waits for a writer (records of old trees are pruned by remove and update).
+  const index = await store.list();
+  const lock = await store.readLock();
+  const skills: VerifiedSkill[] = [];
+  for (const locked of [...lock.skills.values()].sort(byId)) {
+    const now = await treeHash(store.home.skillDir(locked.id));
+    const ok = now.integrity === locked.integrity;
+    skills.push({
+      id: locked.id,
+      version: locked.version,
+      source: locked.source,
+      ok,
+      expected: locked.integrity,
+      actual: now.integrity,
+      firstDifference: ok ? undefined : await firstDifference(store, locked, now.files),
+    });
+  }
+  return {
+    ok: skills.every((s) => s.ok),
+    skills,
+    bundled: index.filter((s) => s.bundled).map((s) => s.id),
+  };
 }
 
 async function firstDifference(

@@ -24,4 +24,4 @@ export {
 } from "./runner.ts";
 export { type MockCall, type MockCommand, MockRunner } from "./mock_runner.ts";
 export { isProcessAlive } from "./alive.ts";
-export { type FileLockOptions, withFileLock } from "./file_lock.ts";
+export { type FileLockOptions, type LockHolder, withFileLock } from "./file_lock.ts";

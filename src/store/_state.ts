@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { isProcessAlive, withFileLock } from "../process/mod.ts";
+import { type FileLockOptions, isProcessAlive, withFileLock } from "../process/mod.ts";
 import {
   exists,
   randomTag,
@@ -45,11 +45,16 @@ export interface Journal {
 }
 
 /**
- * Runs `fn` holding the exclusive state lock; other caro processes wait.
- * The lock is released by the kernel if the process dies.
+ * Runs `fn` holding the exclusive state lock; other caro processes wait (they
+ * are told who holds it after a second, and give up at `timeoutMs`). The lock
+ * is released by the kernel if the process dies.
  */
-export async function withStateLock<T>(home: CaroHome, fn: () => Promise<T>): Promise<T> {
-  return await withFileLock(home.stateLockFile, fn);
+export async function withStateLock<T>(
+  home: CaroHome,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  return await withFileLock(home.stateLockFile, fn, options);
 }
 
 /** Replays or undoes an interrupted change; call under the state lock. */

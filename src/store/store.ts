@@ -62,7 +62,17 @@ export interface StoreOptions {
   now?: () => Date;
   /** How skill folders are loaded when the index is rebuilt. */
   loadSkill?: InstalledSkillLoader;
+  /**
+   * How long a change waits for the state lock before it gives up with an
+   * error naming the holder (default {@link DEFAULT_LOCK_TIMEOUT_MS}).
+   */
+  lockTimeoutMs?: number;
+  /** What this process is doing, told to others that wait for the lock. */
+  purpose?: string;
 }
+
+/** How long a change waits for another caro process's state lock by default: 60 s. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /** A skill's index entry and what the lock says about it. */
 export interface SkillInfo {
@@ -148,9 +158,13 @@ export class SkillStore {
     return this.#options.now?.() ?? new Date();
   }
 
-  /** Every installed and bundled skill, sorted by id, as the index records it. */
+  /**
+   * Every installed and bundled skill, sorted by id, as the index records it.
+   * Read without the state lock when the home is consistent (read-only
+   * commands never wait for a writer, and work on a read-only home).
+   */
   async list(): Promise<SkillIndexEntry[]> {
-    return (await withStateLock(this.home, () => this.#sync())).skills;
+    return (await this.#read()).skills;
   }
 
   /**
@@ -159,18 +173,15 @@ export class SkillStore {
    * @throws {SkillError} `not_found` naming the nearest ids
    */
   async info(id: string): Promise<SkillInfo> {
-    return await withStateLock(this.home, async () => {
-      const index = await this.#sync();
-      const entry = findEntry(index, id);
-      const lock = await this.readLock();
-      const locked = lock.get(id);
-      return {
-        entry,
-        locked,
-        granted: locked?.capabilities ?? null,
-        dependents: dependentsOf(index, id, false),
-      };
-    });
+    const index = await this.#read();
+    const entry = findEntry(index, id);
+    const locked = (await this.readLock()).get(id);
+    return {
+      entry,
+      locked,
+      granted: locked?.capabilities ?? null,
+      dependents: dependentsOf(index, id, false),
+    };
   }
 
   /** The lock as it is on disk (read without the state lock: a snapshot). */
@@ -184,16 +195,14 @@ export class SkillStore {
    * caro and are trusted like caro itself).
    */
   async grants(): Promise<Map<string, Capabilities>> {
-    return await withStateLock(this.home, async () => {
-      const index = await this.#sync();
-      const lock = await this.readLock();
-      const grants = new Map<string, Capabilities>();
-      for (const entry of index.skills) {
-        if (entry.bundled) grants.set(entry.id, entry.requestedCapabilities);
-      }
-      for (const locked of lock.skills.values()) grants.set(locked.id, locked.capabilities);
-      return grants;
-    });
+    const index = await this.#read();
+    const lock = await this.readLock();
+    const grants = new Map<string, Capabilities>();
+    for (const entry of index.skills) {
+      if (entry.bundled) grants.set(entry.id, entry.requestedCapabilities);
+    }
+    for (const locked of lock.skills.values()) grants.set(locked.id, locked.capabilities);
+    return grants;
   }
 
   /**
@@ -202,7 +211,7 @@ export class SkillStore {
    * state another process has changed since.
    */
   async change<T>(fn: (state: StateChange) => Promise<T>): Promise<T> {
-    return await withStateLock(this.home, async () => {
+    return await this.#locked(async () => {
       const index = await this.#sync();
       const lock = await this.readLock();
       const home = this.home;
@@ -279,7 +288,56 @@ export class SkillStore {
    * `skills.json` from `skills/` and the lock when they disagree.
    */
   async repair(): Promise<void> {
-    await withStateLock(this.home, () => this.#sync());
+    await this.#locked(() => this.#sync());
+  }
+
+  /** Runs `fn` under the state lock, saying who holds it when the wait is long. */
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    return await withStateLock(this.home, fn, {
+      timeoutMs: this.#options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      purpose: this.#options.purpose,
+      onWait: (holder) =>
+        this.#options.warn?.(
+          `waiting for the state lock of ${this.home.root}${
+            holder
+              ? `, held by process ${holder.pid} (${holder.purpose}) since ${holder.since}`
+              : ""
+          }`,
+        ),
+    });
+  }
+
+  /**
+   * The index, read without the lock when the home is consistent (no
+   * interrupted change, the index matching caro's version and \`skills/\`);
+   * otherwise repaired under the lock. A change committed meanwhile shows as
+   * a journal or a mismatch, so a lock-free read sees the old or the new state
+   * whole, or takes the lock.
+   */
+  async #read(): Promise<SkillIndexData> {
+    const index = await this.#consistentIndex();
+    if (!index) return await this.#locked(() => this.#sync());
+    if (await hasLeftovers(this.home)) {
+      // What a killed command left (staging, trash, temp files) is cleared by
+      // the next command, a read too — but a read never waits for it: only if
+      // the lock is free now and the home writable.
+      await withStateLock(this.home, () => this.#sync(), { timeoutMs: 100, noticeMs: 1e9 })
+        .catch((error) => {
+          if (!(error instanceof SkillError && error.code === "io")) throw error;
+        });
+    }
+    return index;
+  }
+
+  async #consistentIndex(): Promise<SkillIndexData | null> {
+    if (await exists(this.home.journalFile)) return null;
+    const fingerprint = await bundledFingerprint(this.#bundledDir(), this.#options.caroVersion);
+    const text = await readTextOrNull(this.home.indexFile);
+    const index = text === null ? null : parseIndex(text);
+    if (!index || index.bundledFingerprint !== fingerprint) return null;
+    const onDisk = (await readDirOrEmpty(this.home.skillsDir)).map((e) => e.name).sort();
+    const indexed = index.skills.filter((s) => !s.bundled).map((s) => s.id).sort();
+    return onDisk.join("\n") === indexed.join("\n") ? index : null;
   }
 
   /** Recovery, clean-up and the consistency check; returns the index. Under the lock. */
@@ -411,6 +469,15 @@ export class SkillStore {
 export function defaultFeatures(skill: LoadedSkill): string[] {
   return Object.entries(skill.manifest.features).filter(([, f]) => f.default).map(([n]) => n)
     .sort();
+}
+
+/** Whether a killed command left anything to clear: trash, staging, temp files. */
+async function hasLeftovers(home: CaroHome): Promise<boolean> {
+  if ((await readDirOrEmpty(home.trashDir)).length > 0) return true;
+  if ((await readDirOrEmpty(home.stagingDir)).length > 0) return true;
+  return (await readDirOrEmpty(home.root)).some((e) =>
+    e.isFile && e.name.startsWith(".") && e.name.endsWith(".tmp")
+  );
 }
 
 async function defaultLoader(dir: string, options: LoadOptions): Promise<LoadedSkill> {
