@@ -1,4 +1,5 @@
 import { SkillError } from "../errors/mod.ts";
+import { readRegularTextFile } from "../tree/mod.ts";
 import { countTokens } from "./token_count.ts";
 import { contentTerms } from "./_text.ts";
 
@@ -137,9 +138,12 @@ async function knowledgeKey(source: KnowledgeSource): Promise<string> {
 async function readCache(file: string, key: string): Promise<SkillKnowledge | null> {
   let text: string;
   try {
-    text = await Deno.readTextFile(file);
+    text = await readRegularTextFile(file);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
+    // Missing, or not a regular file (never opened): a miss, rebuilt over it.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.InvalidData) {
+      return null;
+    }
     throw error;
   }
   try {
@@ -213,7 +217,8 @@ async function buildKnowledge(source: KnowledgeSource, key: string): Promise<Ski
       throw outsideError(source.id, file, `"${file}" resolves to ${real}`);
     }
     try {
-      return (await Deno.readTextFile(real)).replace(/\r\n/g, "\n");
+      // Only regular files: a FIFO planted in an installed tree would hang here.
+      return (await readRegularTextFile(real)).replace(/\r\n/g, "\n");
     } catch (error) {
       throw ioError(file, error);
     }

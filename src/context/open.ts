@@ -1,6 +1,7 @@
 import { ContextInjector, type ContextInjectorOptions, type InjectableSkill } from "./injector.ts";
 import { TopicIndex, type TopicIndexData } from "./topic_index.ts";
 import { removeStale } from "./knowledge.ts";
+import { readRegularTextFile } from "../tree/mod.ts";
 
 /** A skill as the installed index records it: what matching and the caches key on. */
 export interface IndexedSkill extends InjectableSkill {
@@ -44,10 +45,15 @@ async function cachedIndex(
   const key = await fingerprint(entries, options);
   const file = `${cacheDir}/match-${key}.json`;
   try {
-    const data = JSON.parse(await Deno.readTextFile(file)) as TopicIndexData & { format?: string };
+    const data = JSON.parse(await readRegularTextFile(file)) as TopicIndexData & {
+      format?: string;
+    };
     if (data.format === MATCH_FORMAT) return new TopicIndex(data, options);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof SyntaxError)) throw error;
+    // Missing, torn, or not a regular file (never opened): rebuilt over it.
+    const isMiss = error instanceof Deno.errors.NotFound || error instanceof SyntaxError ||
+      error instanceof Deno.errors.InvalidData;
+    if (!isMiss) throw error;
   }
   const index = TopicIndex.build([...entries], options);
   const temp = `${file}.${crypto.randomUUID()}.tmp`;

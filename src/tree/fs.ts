@@ -110,6 +110,27 @@ export async function removeIfExists(path: string): Promise<void> {
 }
 
 /**
+ * A regular file's text. Anything else (a FIFO, a device, a socket planted
+ * where a file was) is refused before it is opened: opening a FIFO waits for a
+ * writer forever.
+ *
+ * @throws {Deno.errors.InvalidData} when the path is not a regular file
+ * @example
+ * ```ts
+ * import { readRegularTextFile } from "./fs.ts";
+ * const refused = await readRegularTextFile("/dev/null").then(() => false, () => true);
+ * if (!refused) throw new Error("a device was read");
+ * ```
+ */
+export async function readRegularTextFile(path: string): Promise<string> {
+  const info = await Deno.stat(path);
+  if (!info.isFile) {
+    throw new Deno.errors.InvalidData(`${path} is not a regular file`);
+  }
+  return await Deno.readTextFile(path);
+}
+
+/**
  * The entries of a folder, or none when it does not exist.
  *
  * @example

@@ -62,6 +62,7 @@ export {
   isFile,
   randomTag,
   readDirOrEmpty,
+  readRegularTextFile,
   readTextOrNull,
   removeIfExists,
   statOrNull,
