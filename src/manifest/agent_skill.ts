@@ -36,6 +36,11 @@ export function splitFrontMatter(text: string): FrontMatterSplit {
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const KNOWN = Object.keys(AgentSkillFrontMatterSchema.shape);
 
+/** The longest front matter read (64 Ki characters): metadata, not content. */
+export const MAX_FRONT_MATTER_CHARS = 64 * 1024;
+/** Aliases a YAML document may expand (the `yaml` package's own guard). */
+export const MAX_YAML_ALIASES = 100;
+
 /**
  * Parses an AgentSkills `SKILL.md` as a knowledge skill `custom.<name>` (SPEC
  * §1): `name` lowercase letters, digits and single hyphens, at most 64
@@ -78,6 +83,17 @@ export function parseAgentSkill(
     return { diagnostics };
   }
 
+  if (split.yaml.length > MAX_FRONT_MATTER_CHARS) {
+    // Bounded before parsing: YAML parsing of megabytes takes minutes.
+    report(
+      "error",
+      "front-matter-size",
+      { line: split.yamlLine, column: 1 },
+      `front matter is ${split.yaml.length} characters; at most ${MAX_FRONT_MATTER_CHARS}`,
+      "keep name, description and metadata in the front matter; the rest goes in the body",
+    );
+    return { diagnostics };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(split.yaml, { lineCounter, prettyErrors: false });
   const at = (offset: number | undefined) => {
@@ -112,7 +128,21 @@ export function parseAgentSkill(
     return at(range?.[0]);
   };
 
-  const raw = doc.toJS() as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses alias bombs with a ReferenceError while expanding them.
+    if (!(error instanceof ReferenceError)) throw error;
+    report(
+      "error",
+      "yaml-aliases",
+      { line: split.yamlLine, column: 1 },
+      `front matter expands too many YAML aliases (at most ${MAX_YAML_ALIASES})`,
+      "write the values out instead of *aliases",
+    );
+    return { diagnostics };
+  }
   for (const key of Object.keys(raw)) {
     if (!KNOWN.includes(key)) {
       const near = didYouMean(key, KNOWN, { limit: 1 });

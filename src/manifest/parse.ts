@@ -42,6 +42,23 @@ interface Finding {
 
 const ID_PATTERN = /^([a-z0-9-]+)\.([a-z0-9][a-z0-9-]*)$/;
 
+/** The longest skill.toml read (256 Ki characters). */
+export const MAX_MANIFEST_CHARS = 256 * 1024;
+/** The deepest nesting of tables and arrays a skill.toml may have. */
+export const MAX_TOML_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays deeper than `limit` (walked without recursion). */
+function isNestedDeeper(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object" || node instanceof Date) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Parses and checks a `skill.toml` text (SPEC §2): TOML syntax, the schema of
  * every table, id, semver version, API version and dependency ranges. It reads
@@ -70,10 +87,38 @@ export async function parseManifest(
   options: ParseManifestOptions = {},
 ): Promise<ManifestParse> {
   const file = options.file ?? "skill.toml";
+  if (source.length > MAX_MANIFEST_CHARS) {
+    // Bounded before parsing: an 11 MB skill.toml took 23 s and 2.6 GB.
+    return {
+      diagnostics: [{
+        severity: "error",
+        rule: "manifest-size",
+        file,
+        line: 1,
+        column: 1,
+        message: `skill.toml is ${source.length} characters; at most ${MAX_MANIFEST_CHARS}`,
+        hint: "a manifest describes the skill; knowledge goes in knowledge/*.md",
+      }],
+    };
+  }
   let raw: Record<string, unknown>;
   try {
     raw = parseToml(source) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof RangeError) {
+      // smol-toml recurses per dotted-key part and nested value.
+      return {
+        diagnostics: [{
+          severity: "error",
+          rule: "toml-depth",
+          file,
+          line: 1,
+          column: 1,
+          message: "invalid TOML: keys or values nested too deeply to read",
+          hint: "flatten the tables and arrays",
+        }],
+      };
+    }
     if (!(error instanceof TomlError)) throw error;
     const firstLine = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
     return {
@@ -85,6 +130,20 @@ export async function parseManifest(
         column: error.column,
         message: `invalid TOML: ${firstLine}`,
         hint: "fix the syntax at this position (strings need quotes, tables are [name])",
+      }],
+    };
+  }
+  if (isNestedDeeper(raw, MAX_TOML_DEPTH)) {
+    // Checked before anything walks it: deep nesting overflows the stack later.
+    return {
+      diagnostics: [{
+        severity: "error",
+        rule: "toml-depth",
+        file,
+        line: 1,
+        column: 1,
+        message: `invalid TOML: tables or values nested more than ${MAX_TOML_DEPTH} deep`,
+        hint: "flatten the tables and arrays",
       }],
     };
   }

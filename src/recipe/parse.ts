@@ -21,6 +21,9 @@ export interface ParseRecipeOptions {
 
 type Path = ReadonlyArray<string | number>;
 
+/** The longest recipe file read (256 Ki characters). */
+export const MAX_RECIPE_CHARS = 256 * 1024;
+
 /**
  * Parses and validates one recipe file (SPEC §3): YAML syntax, the schema, and
  * the rules a schema cannot say: unknown `{{param}}` references, duplicate
@@ -44,6 +47,20 @@ type Path = ReadonlyArray<string | number>;
  */
 export function parseRecipe(source: string, options: ParseRecipeOptions = {}): RecipeParse {
   const file = options.file ?? "recipe.yaml";
+  if (source.length > MAX_RECIPE_CHARS) {
+    // Bounded before parsing: YAML parsing of megabytes takes minutes.
+    return {
+      diagnostics: [{
+        severity: "error",
+        rule: "recipe-size",
+        file,
+        line: 1,
+        column: 1,
+        message: `the recipe is ${source.length} characters; at most ${MAX_RECIPE_CHARS}`,
+        hint: "split it into several recipes",
+      }],
+    };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
@@ -83,7 +100,24 @@ export function parseRecipe(source: string, options: ParseRecipeOptions = {}): R
     key: boolean | string = false,
   ) => diagnostics.push({ severity, rule, file, ...place(path, key), message, hint });
 
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias bombs with a ReferenceError while expanding them.
+    if (!(error instanceof ReferenceError)) throw error;
+    return {
+      diagnostics: [{
+        severity: "error",
+        rule: "recipe-yaml",
+        file,
+        line: 1,
+        column: 1,
+        message: "the recipe expands too many YAML aliases (at most 100)",
+        hint: "write the values out instead of *aliases",
+      }],
+    };
+  }
   const parsed = RecipeSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportIssue(issue, add, data);
