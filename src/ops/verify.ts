@@ -25,6 +25,8 @@ export interface VerifiedSkill {
   actual: string;
   /** The first file (byte order) that differs from what was installed. */
   firstDifference?: { path: string; change: "changed" | "added" | "missing" };
+  /** Why it fails when not because of its content (e.g. caro never installed it). */
+  problem?: string;
 }
 
 /** The outcome of {@link verifySkills}. */
@@ -64,7 +66,10 @@ export async function verifySkills(store: SkillStore): Promise<VerifyReport> {
   const skills: VerifiedSkill[] = [];
   for (const locked of [...lock.skills.values()].sort(byId)) {
     const now = await treeHash(store.home.skillDir(locked.id));
-    const ok = now.integrity === locked.integrity;
+    // A folder found in skills/ without a lock entry is adopted disabled with its
+    // own folder as source: its content was never checked against anything.
+    const isAdopted = locked.source === `file://${store.home.skillDir(locked.id)}`;
+    const ok = now.integrity === locked.integrity && !isAdopted;
     skills.push({
       id: locked.id,
       version: locked.version,
@@ -72,7 +77,12 @@ export async function verifySkills(store: SkillStore): Promise<VerifyReport> {
       ok,
       expected: locked.integrity,
       actual: now.integrity,
-      firstDifference: ok ? undefined : await firstDifference(store, locked, now.files),
+      firstDifference: now.integrity === locked.integrity
+        ? undefined
+        : await firstDifference(store, locked, now.files),
+      problem: isAdopted
+        ? "not installed by caro: it was in skills/ without a skills.lock entry (adopted disabled)"
+        : undefined,
     });
   }
   return {

@@ -94,47 +94,111 @@ export type SkillIndexEntry = z.infer<typeof SkillIndexEntrySchema>;
 export const SkillIndexSchema = z.looseObject({
   version: z.literal(1),
   bundledFingerprint: z.string(),
+  /** SHA-256 of the lock text and the stored entries: an edit of either shows. */
+  stateDigest: z.string().optional(),
   skills: z.array(SkillIndexEntrySchema),
 });
 
 /** The whole `skills.json`. */
 export type SkillIndexData = z.infer<typeof SkillIndexSchema>;
 
+/** Where an index is written and the lock it agrees with. */
+export interface IndexContext {
+  /** The home's folder: installed skills' paths are stored relative to it. */
+  root: string;
+  /** The `skills.lock` text the index agrees with ("" when there is none). */
+  lockText: string;
+}
+
 /**
- * `skills.json` text as written by {@link indexText}, parsed with its schema;
- * null for a file that is not one (it is then rebuilt from `skills/` and the lock).
+ * `skills.json` text as written by {@link indexText}, parsed with its schema,
+ * installed skills' paths resolved against the home's root. Null — and so
+ * rebuilt from `skills/` and the lock — for a file that is not one, that was
+ * written with another lock or changed since (the lock wins: an entry deleted
+ * from it, or a skill enabled in the index by hand), or whose installed skills
+ * are not at `skills/<id>`.
  *
  * @example
  * ```ts
  * import { indexText, parseIndex } from "./index.ts";
- * const text = indexText({ version: 1, bundledFingerprint: "x", skills: [] }, []);
- * if (parseIndex(text)?.bundledFingerprint !== "x" || parseIndex("{") !== null) throw new Error();
+ * const context = { root: "/h", lockText: "version = 1\n" };
+ * const text = await indexText({ version: 1, bundledFingerprint: "x", skills: [] }, [], context);
+ * if ((await parseIndex(text, context))?.bundledFingerprint !== "x") throw new Error();
+ * if (await parseIndex(text, { ...context, lockText: "" }) !== null) throw new Error("lock changed");
  * ```
  */
-export function parseIndex(text: string): SkillIndexData | null {
-  let data: unknown;
+export async function parseIndex(
+  text: string,
+  context: IndexContext,
+): Promise<SkillIndexData | null> {
+  const read = await readIndex(text, context);
+  return read?.isTrusted ? read.data : null;
+}
+
+/**
+ * Like {@link parseIndex}, but an index that is well formed yet not to be
+ * trusted (written with another lock, or edited) is returned too, marked so:
+ * a rebuild keeps its unknown keys while taking every known field from the
+ * lock and the skill folders.
+ */
+export async function readIndex(
+  text: string,
+  context: IndexContext,
+): Promise<{ data: SkillIndexData; isTrusted: boolean } | null> {
+  let data: { skills?: unknown; stateDigest?: unknown };
   try {
     data = JSON.parse(text);
   } catch (error) {
     if (error instanceof SyntaxError) return null;
     throw error;
   }
+  if (data === null || typeof data !== "object") return null;
+  let isTrusted = data.stateDigest ===
+    await stateDigest(context.lockText, JSON.stringify(data.skills));
   const parsed = SkillIndexSchema.safeParse(data);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  for (const entry of parsed.data.skills) {
+    if (entry.bundled) continue;
+    // Only `skills/<id>` of this home: a moved home keeps its skills, and a
+    // copied or hand-edited index cannot point caro at another folder's files.
+    if (entry.path !== `skills/${entry.id}`) isTrusted = false;
+    entry.path = `${context.root}/skills/${entry.id}`;
+  }
+  return { data: parsed.data, isTrusted };
 }
 
 /**
- * The index text: entries sorted by id, stable so an unchanged index is not rewritten.
+ * The index text: entries sorted by id, installed skills' paths relative to
+ * the home, and a digest of them with the lock they agree with.
  *
  * @example
  * ```ts
  * import { indexText } from "./index.ts";
- * if (!indexText({ version: 1, bundledFingerprint: "x", skills: [] }, []).endsWith("}\n")) throw new Error();
+ * const text = await indexText({ version: 1, bundledFingerprint: "x", skills: [] }, [], {
+ *   root: "/h",
+ *   lockText: "",
+ * });
+ * if (!text.endsWith("}\n")) throw new Error();
  * ```
  */
-export function indexText(base: SkillIndexData, skills: readonly SkillIndexEntry[]): string {
+export async function indexText(
+  base: SkillIndexData,
+  skills: readonly SkillIndexEntry[],
+  context: IndexContext,
+): Promise<string> {
+  const prefix = `${context.root}/`;
+  const stored = [...skills].sort(byId).map((s) =>
+    !s.bundled && s.path.startsWith(prefix) ? { ...s, path: s.path.slice(prefix.length) } : s
+  );
+  const digest = await stateDigest(context.lockText, JSON.stringify(stored));
   // Compact: the index is read on every command, and 1,000 skills make it ~1 MB indented.
-  return `${JSON.stringify({ ...base, skills: [...skills].sort(byId) })}\n`;
+  return `${JSON.stringify({ ...base, stateDigest: digest, skills: stored })}\n`;
+}
+
+async function stateDigest(lockText: string, skillsJson: string): Promise<string> {
+  const bytes = new TextEncoder().encode(`${lockText}\u0000${skillsJson}`);
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** What an index entry records besides the manifest; see {@link indexEntryOf}. */

@@ -22,6 +22,7 @@ import {
   indexEntryOf,
   indexText,
   parseIndex,
+  readIndex,
   type SkillIndexData,
   type SkillIndexEntry,
 } from "./index.ts";
@@ -228,7 +229,10 @@ export class SkillStore {
             staged: change.staged,
             aside: movesAside && change.id ? trashPath(home, change.id) : undefined,
             lockText: lock.toToml(),
-            indexText: indexText(index, change.skills),
+            indexText: await indexText(index, change.skills, {
+              root: home.root,
+              lockText: lock.toToml(),
+            }),
           });
         },
       });
@@ -331,13 +335,25 @@ export class SkillStore {
 
   async #consistentIndex(): Promise<SkillIndexData | null> {
     if (await exists(this.home.journalFile)) return null;
+    return (await this.#checkIndex()).consistent;
+  }
+
+  /**
+   * The index when it is consistent: trusted against the lock, of caro's own
+   * version and bundled skills, and naming exactly the folders in `skills/`.
+   * `read` is whatever could be read of it (its unknown keys survive a rebuild).
+   */
+  async #checkIndex(): Promise<{ consistent: SkillIndexData | null; read: SkillIndexData | null }> {
     const fingerprint = await bundledFingerprint(this.#bundledDir(), this.#options.caroVersion);
     const text = await readTextOrNull(this.home.indexFile);
-    const index = text === null ? null : parseIndex(text);
-    if (!index || index.bundledFingerprint !== fingerprint) return null;
+    const read = text === null ? null : await this.#readIndex(text);
+    if (!read?.isTrusted || read.data.bundledFingerprint !== fingerprint) {
+      return { consistent: null, read: read?.data ?? null };
+    }
     const onDisk = (await readDirOrEmpty(this.home.skillsDir)).map((e) => e.name).sort();
-    const indexed = index.skills.filter((s) => !s.bundled).map((s) => s.id).sort();
-    return onDisk.join("\n") === indexed.join("\n") ? index : null;
+    const indexed = read.data.skills.filter((s) => !s.bundled).map((s) => s.id).sort();
+    const isSame = onDisk.join("\n") === indexed.join("\n");
+    return { consistent: isSame ? read.data : null, read: read.data };
   }
 
   /** Recovery, clean-up and the consistency check; returns the index. Under the lock. */
@@ -351,19 +367,19 @@ export class SkillStore {
       );
     }
     await removeLeftovers(this.home);
-    const fingerprint = await bundledFingerprint(this.#bundledDir(), this.#options.caroVersion);
-    const text = await readTextOrNull(this.home.indexFile);
-    const index = text === null ? null : parseIndex(text);
-    if (index && index.bundledFingerprint === fingerprint) {
-      const onDisk = (await readDirOrEmpty(this.home.skillsDir)).map((e) => e.name).sort();
-      const indexed = index.skills.filter((s) => !s.bundled).map((s) => s.id).sort();
-      if (onDisk.join("\n") === indexed.join("\n")) return index;
-    }
-    return await this.#rebuild(index, fingerprint);
+    const { consistent, read } = await this.#checkIndex();
+    return consistent ?? await this.#rebuild(read);
+  }
+
+  /** The index text read against the lock as it is now (the lock wins). */
+  async #readIndex(text: string): Promise<{ data: SkillIndexData; isTrusted: boolean } | null> {
+    const lockText = await readTextOrNull(this.home.lockFile) ?? "";
+    return await readIndex(text, { root: this.home.root, lockText });
   }
 
   /** Rebuilds the index (and drops or adopts lock entries) from disk. */
-  async #rebuild(old: SkillIndexData | null, fingerprint: string): Promise<SkillIndexData> {
+  async #rebuild(old: SkillIndexData | null): Promise<SkillIndexData> {
+    const fingerprint = await bundledFingerprint(this.#bundledDir(), this.#options.caroVersion);
     const warn = this.#options.warn ?? (() => {});
     const lock = await this.readLock();
     const previous = new Map((old?.skills ?? []).map((s) => [s.id, s]));
@@ -451,13 +467,10 @@ export class SkillStore {
       bundledFingerprint: fingerprint,
       skills: [],
     };
-    const newIndexText = indexText(index, entries);
-    await commitChange(this.home, {
-      op: "update",
-      lockText: lock.toToml(),
-      indexText: newIndexText,
-    });
-    return JSON.parse(newIndexText) as SkillIndexData;
+    const lockText = lock.toToml();
+    const newIndexText = await indexText(index, entries, { root: this.home.root, lockText });
+    await commitChange(this.home, { op: "update", lockText, indexText: newIndexText });
+    return (await parseIndex(newIndexText, { root: this.home.root, lockText }))!;
   }
 
   #bundledDir(): string {

@@ -67,12 +67,16 @@ Deno.test("skills.json is derived and repaired from skills/ and the lock", async
       ok((await Deno.readTextFile(home.lockFile)).includes('[[retained]]\nid = "custom.beta"'));
     });
 
-    await t.step("a folder copied in by hand is adopted disabled", async () => {
+    await t.step("a folder copied in by hand is adopted disabled, and verify says so", async () => {
       const stray = await skillFolder(root, "gamma");
       await Deno.rename(stray, home.skillDir("custom.gamma"));
       const gamma = (await store.list()).find((s) => s.id === "custom.gamma");
       equal(gamma?.enabled, false);
-      equal((await verifySkills(store)).ok, true);
+      // Nothing vouches for its content (issue 14, case 4): verify must not pass it.
+      const report = await verifySkills(store);
+      equal(report.ok, false);
+      const flagged = report.skills.filter((s) => !s.ok).map((s) => s.id);
+      deepStrictEqual(flagged, ["custom.gamma"]);
     });
 
     await t.step("an unknown id names the nearest", async () => {

@@ -14,9 +14,10 @@ export function verifyCommand(ctx: CommandContext): Command {
       const report = await verifySkills(await openStoreFor(ctx));
       const c = out.colors;
       const describe = (s: (typeof report.skills)[number]) =>
-        s.firstDifference
-          ? `${s.firstDifference.path} ${s.firstDifference.change}`
-          : "content differs";
+        s.problem ??
+          (s.firstDifference
+            ? `${s.firstDifference.path} ${s.firstDifference.change}`
+            : "content differs");
       if (options.format === "json") {
         out.json(report);
       } else {
