@@ -1,4 +1,4 @@
-import { equal, ok, rejects } from "node:assert/strict";
+import { ok, rejects } from "node:assert/strict";
 import { CapabilitiesSchema } from "../capability/mod.ts";
 import { SkillError } from "../errors/mod.ts";
 import { changeGrant, installSkill, openStore } from "./mod.ts";
