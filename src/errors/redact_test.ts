@@ -215,7 +215,8 @@ Deno.test("redaction of 1 MB adversarial texts takes under 50 ms each", async (t
   for (const [name, text] of shapes) {
     await t.step(name, () => {
       let best = Infinity;
-      for (let run = 0; run < 3; run++) {
+      // The best of several: a busy 2-core machine (CI, other suites) stalls single runs.
+      for (let run = 0; run < 7; run++) {
         const start = performance.now();
         redactSecrets(text);
         best = Math.min(best, performance.now() - start);
