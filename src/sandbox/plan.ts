@@ -489,7 +489,11 @@ export async function createWriteRoots(
 ): Promise<string[]> {
   const created: string[] = [];
   for (const root of grants.filesystem_write) {
-    const path = resolveRealPath(expandPath(root, context, context.projectRoot));
+    const expanded = expandPath(root, context, context.projectRoot);
+    // The sandbox's own folders (/proc, /dev, …) are never made; checked before
+    // resolving, which the shipped binary's permissions do not allow there.
+    if (OWN_FOLDERS.some((f) => isInsideRoot(expanded, f))) continue;
+    const path = resolveRealPath(expanded);
     if (OWN_FOLDERS.some((f) => isInsideRoot(path, f)) || lstat(path) !== null) continue;
     await Deno.mkdir(path, { recursive: true });
     created.push(path);
