@@ -47,6 +47,11 @@ export const MAX_MANIFEST_CHARS = 256 * 1024;
 /** The deepest nesting of tables and arrays a skill.toml may have. */
 export const MAX_TOML_DEPTH = 32;
 
+/** A parse that stopped at a finding about the whole file (located at 1:1). */
+function wholeFileError(file: string, rule: string, message: string, hint: string): ManifestParse {
+  return { diagnostics: [{ severity: "error", rule, file, line: 1, column: 1, message, hint }] };
+}
+
 /** Whether `value` nests objects or arrays deeper than `limit` (walked without recursion). */
 function isNestedDeeper(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
@@ -89,17 +94,12 @@ export async function parseManifest(
   const file = options.file ?? "skill.toml";
   if (source.length > MAX_MANIFEST_CHARS) {
     // Bounded before parsing: an 11 MB skill.toml took 23 s and 2.6 GB.
-    return {
-      diagnostics: [{
-        severity: "error",
-        rule: "manifest-size",
-        file,
-        line: 1,
-        column: 1,
-        message: `skill.toml is ${source.length} characters; at most ${MAX_MANIFEST_CHARS}`,
-        hint: "a manifest describes the skill; knowledge goes in knowledge/*.md",
-      }],
-    };
+    return wholeFileError(
+      file,
+      "manifest-size",
+      `skill.toml is ${source.length} characters; at most ${MAX_MANIFEST_CHARS}`,
+      "a manifest describes the skill; knowledge goes in knowledge/*.md",
+    );
   }
   let raw: Record<string, unknown>;
   try {
@@ -107,17 +107,12 @@ export async function parseManifest(
   } catch (error) {
     if (error instanceof RangeError) {
       // smol-toml recurses per dotted-key part and nested value.
-      return {
-        diagnostics: [{
-          severity: "error",
-          rule: "toml-depth",
-          file,
-          line: 1,
-          column: 1,
-          message: "invalid TOML: keys or values nested too deeply to read",
-          hint: "flatten the tables and arrays",
-        }],
-      };
+      return wholeFileError(
+        file,
+        "toml-depth",
+        "invalid TOML: keys or values nested too deeply to read",
+        "flatten the tables and arrays",
+      );
     }
     if (!(error instanceof TomlError)) throw error;
     const firstLine = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
@@ -135,17 +130,12 @@ export async function parseManifest(
   }
   if (isNestedDeeper(raw, MAX_TOML_DEPTH)) {
     // Checked before anything walks it: deep nesting overflows the stack later.
-    return {
-      diagnostics: [{
-        severity: "error",
-        rule: "toml-depth",
-        file,
-        line: 1,
-        column: 1,
-        message: `invalid TOML: tables or values nested more than ${MAX_TOML_DEPTH} deep`,
-        hint: "flatten the tables and arrays",
-      }],
-    };
+    return wholeFileError(
+      file,
+      "toml-depth",
+      `invalid TOML: tables or values nested more than ${MAX_TOML_DEPTH} deep`,
+      "flatten the tables and arrays",
+    );
   }
 
   const findings: Finding[] = [];

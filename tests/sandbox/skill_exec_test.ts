@@ -10,6 +10,7 @@
 import { equal, ok } from "node:assert/strict";
 import { runCaro } from "../support/cli.ts";
 import { writeSkill } from "../store/_fixtures.ts";
+import { exists } from "../../src/tree/mod.ts";
 
 const HAS_BWRAP = (await new Deno.Command("sh", { args: ["-c", "command -v bwrap"] }).output())
   .success;
@@ -82,13 +83,3 @@ Deno.test({
     await Deno.remove(root, { recursive: true });
   },
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
